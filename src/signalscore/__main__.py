@@ -1,0 +1,5 @@
+"""`python -m signalscore`."""
+
+from signalscore.cli import main
+
+main()

@@ -1,0 +1,157 @@
+"""Case models: one sender's signals to one recipient, coded against a rubric."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections import Counter
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, field_validator, model_validator
+
+from signalscore.errors import Issue
+from signalscore.rubric import Model, Rubric, Slug, Text
+
+MISSING_VALUES = ("n/a", "unknown")
+
+
+def _date_only(value: Any) -> Any:
+    # pydantic would read a bare number as a Unix timestamp; a YAML date is a date or an ISO string.
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if not isinstance(value, dt.date | str):
+        raise ValueError("expected a date such as 2008-08-28")
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_date_only)]
+
+
+class Period(Model):
+    """The window of time a case covers."""
+
+    start: Date
+    end: Date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.start > self.end:
+            raise ValueError(f"start ({self.start}) is after end ({self.end})")
+        return self
+
+
+class Source(Model):
+    """A document that evidence quotes."""
+
+    id: Slug
+    title: Text
+    publisher: str | None = None
+    date: Date | None = None
+    url: str | None = None
+    note: str | None = None
+
+
+class Evidence(Model):
+    """A short quote from a declared source that backs a coding."""
+
+    source: str
+    quote: Text
+    note: str | None = None
+
+
+class Coding(Model):
+    """One feature's coded value with its confidence, rationale and evidence."""
+
+    value: bool | int | float | str
+    confidence: Literal["high", "medium", "low"] = "medium"
+    rationale: str | None = None
+    evidence: tuple[Evidence, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_value(cls, data: Any) -> Any:
+        return data if isinstance(data, dict) else {"value": data}
+
+    @field_validator("value", mode="plain")
+    @classmethod
+    def _scalar(cls, value: Any) -> Any:
+        if isinstance(value, bool | int | float) or value in MISSING_VALUES:
+            return value
+        raise ValueError("expected a value valid for the feature's scale, n/a or unknown")
+
+    @property
+    def status(self) -> Literal["coded", "n/a", "unknown"]:
+        """coded, n/a or unknown."""
+        return self.value if self.value in MISSING_VALUES else "coded"  # type: ignore[return-value]
+
+
+UNKNOWN = Coding(value="unknown")
+
+
+class Case(Model):
+    """A sender's support signals to a recipient in one episode."""
+
+    id: Slug
+    rubric: Slug
+    title: Text
+    sender: Text
+    recipient: Text
+    episode: str | None = None
+    period: Period | None = None
+    coder: str | None = None
+    summary: str | None = None
+    sources: tuple[Source, ...] = ()
+    codings: dict[str, Coding] = Field(default_factory=dict)
+
+    def coding(self, feature_id: str) -> Coding:
+        """The coding of a feature; `unknown` when the case does not mention it."""
+        return self.codings.get(feature_id, UNKNOWN)
+
+
+def case_issues(case: Case) -> list[Issue]:
+    """Problems inside one case that need no rubric: duplicate and undeclared sources."""
+    counts = Counter(s.id for s in case.sources)
+    seen: set[str] = set()
+    issues: list[Issue] = []
+    for i, source in enumerate(case.sources):
+        if counts[source.id] > 1 and source.id in seen:
+            issues.append(Issue(("sources", i, "id"), f"duplicate source id {source.id!r}"))
+        seen.add(source.id)
+    for fid, coding in case.codings.items():
+        for j, item in enumerate(coding.evidence):
+            if item.source not in counts:
+                loc = ("codings", fid, "evidence", j, "source")
+                issues.append(Issue(loc, f"source {item.source!r} is not declared in this case's sources"))
+    return issues
+
+
+def _unknown_feature(fid: str, rubric: Rubric) -> str:
+    close = difflib.get_close_matches(fid, [f.id for f in rubric.features], n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"rubric {rubric.id!r} has no feature {fid!r}{hint}"
+
+
+def coding_issues(case: Case, rubric: Rubric, *, override: bool = False) -> list[Issue]:
+    """Problems of a case's codings against a rubric; under an override, extra codings only warn."""
+    issues: list[Issue] = []
+    for fid, coding in case.codings.items():
+        feature = rubric.feature(fid)
+        if feature is None:
+            severity = "warning" if override else "error"
+            message = _unknown_feature(fid, rubric) + ("; coding ignored" if override else "")
+            issues.append(Issue(("codings", fid), message, at_key=True, severity=severity))
+        elif coding.status == "coded" and (why := feature.scale.value_problem(coding.value)):
+            message = f"{_show(coding.value)} is not valid for {fid} ({feature.scale.type} scale): {why}"
+            issues.append(Issue(("codings", fid, "value"), message))
+    if rubric.missing == "fail":
+        issues += [
+            Issue(("codings", f.id), f"feature {f.id!r} is unknown, and rubric {rubric.id!r} has missing: fail")
+            for f in rubric.features
+            if case.coding(f.id).status == "unknown"
+        ]
+    return issues
+
+
+def _show(value: object) -> str:
+    """A coded value as the YAML author wrote it."""
+    return str(value).lower() if isinstance(value, bool) else repr(value)

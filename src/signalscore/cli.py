@@ -1,0 +1,130 @@
+"""The command line: parse, call, render, and map errors to exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from signalscore.errors import InputError, Problem, UsageError
+
+T = TypeVar("T")
+
+app = typer.Typer(
+    name="signalscore",
+    help="Score how strongly one state signals support for another, from YAML rubrics and evidence-coded cases.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class Format(StrEnum):
+    """Output formats of every command that prints a table."""
+
+    table = "table"
+    markdown = "markdown"
+    csv = "csv"
+    json = "json"
+
+
+Paths = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="Case files or folders (searched recursively for *.yaml, *.yml). Default: ./cases", show_default=False
+    ),
+]
+RubricOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--rubric", "-r", help="Score every case with this rubric (a file path or a rubric id).", show_default=False
+    ),
+]
+RubricsDir = Annotated[Path, typer.Option("--rubrics-dir", help="Folder where rubric ids resolve.")]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write to this file (whole or not at all) instead of stdout.", show_default=False
+    ),
+]
+PrecisionOpt = Annotated[int, typer.Option("--precision", min=0, max=10, help="Decimals shown in tables.")]
+
+
+def print_problems(problems: Iterable[Problem]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+
+def guard(action: Callable[[], T]) -> T:
+    """Run a command body; the one place that maps errors to exit codes."""
+    try:
+        return action()
+    except InputError as exc:
+        print_problems(exc.problems)
+        errors = sum(p.severity == "error" for p in exc.problems)
+        print(f"{errors} problem{'s' * (errors != 1)} found", file=sys.stderr)
+        raise typer.Exit(1) from None
+    except UsageError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        raise typer.Exit(2) from None
+
+
+def load_corpus(paths: list[Path] | None, rubric: str | None, rubrics_dir: Path) -> Any:
+    from signalscore.loader import load
+
+    corpus = load(paths or [Path("cases")], rubric=rubric, rubrics_dir=rubrics_dir)
+    print_problems(corpus.warnings)
+    if not corpus.cases:
+        raise UsageError(f"no cases found in {names(paths)}")
+    return corpus
+
+
+def names(paths: list[Path] | None) -> str:
+    return " ".join(str(p) for p in paths or [Path("cases")])
+
+
+def emit(text: str, output: Path | None, inputs: Iterable[Path]) -> None:
+    """Print, or write a file atomically; never over an input file."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    target = output.resolve()
+    if any(target == Path(p).resolve() for p in inputs):
+        raise UsageError(f"--output {output} is one of the input files; refusing to overwrite it")
+    if not target.parent.is_dir():
+        raise UsageError(f"--output {output}: folder {output.parent} does not exist")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def main() -> None:
+    """Console entry point."""
+    app()
+
+
+def _register_commands() -> None:
+    """Import every module of signalscore.commands; each adds its commands to `app`."""
+    import pkgutil
+    from importlib import import_module
+
+    from signalscore import commands
+
+    for module in pkgutil.iter_modules(commands.__path__):
+        import_module(f"{commands.__name__}.{module.name}")
+
+
+_register_commands()

@@ -1,0 +1,52 @@
+"""`signalscore explain`: one case, feature by feature."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from signalscore.cli import (
+    Format,
+    FormatOpt,
+    OutputOpt,
+    Paths,
+    PrecisionOpt,
+    RubricOpt,
+    RubricsDir,
+    app,
+    emit,
+    guard,
+    load_corpus,
+    names,
+)
+from signalscore.errors import UsageError
+
+
+@app.command()
+def explain(
+    case: Annotated[str, typer.Argument(help="The case id, or a case file.", show_default=False)],
+    paths: Paths = None,
+    rubric: RubricOpt = None,
+    rubrics_dir: RubricsDir = Path("rubrics"),
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+    precision: PrecisionOpt = 1,
+) -> None:
+    """Explain one case feature by feature: level, label, signal, weight, points, confidence, evidence."""
+
+    def body() -> None:
+        from signalscore.api import score as score_corpus
+        from signalscore.render import render_explain
+
+        as_file = Path(case).is_file()
+        corpus = load_corpus([Path(case)] if as_file else paths, rubric, rubrics_dir)
+        chosen = corpus.cases[0] if as_file else next((c for c in corpus.cases if c.id == case), None)
+        if chosen is None:
+            known = ", ".join(sorted(c.id for c in corpus.cases))
+            raise UsageError(f"no case {case!r} in {names(paths)} (cases: {known})")
+        text = render_explain(score_corpus(corpus), corpus.rubric_for(chosen), chosen, fmt.value, precision)
+        emit(text, output, corpus.inputs)
+
+    guard(body)

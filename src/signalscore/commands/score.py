@@ -1,0 +1,41 @@
+"""`signalscore score`: one row per case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from signalscore.cli import (
+    Format,
+    FormatOpt,
+    OutputOpt,
+    Paths,
+    PrecisionOpt,
+    RubricOpt,
+    RubricsDir,
+    app,
+    emit,
+    guard,
+    load_corpus,
+)
+
+
+@app.command()
+def score(
+    paths: Paths = None,
+    rubric: RubricOpt = None,
+    rubrics_dir: RubricsDir = Path("rubrics"),
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+    precision: PrecisionOpt = 1,
+) -> None:
+    """Score cases: one row per case with score, bounds, coverage, rank and dimension scores."""
+
+    def body() -> None:
+        from signalscore.api import score as score_corpus
+        from signalscore.render import render_scores
+
+        corpus = load_corpus(paths, rubric, rubrics_dir)
+        text = render_scores(score_corpus(corpus), corpus.rubrics, fmt.value, precision)
+        emit(text, output, corpus.inputs)
+
+    guard(body)

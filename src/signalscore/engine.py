@@ -1,0 +1,173 @@
+"""Scoring arithmetic (DESIGN.md section 3), vectorised over cases and, for analyses, over draws."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from signalscore.rubric import Rubric, Scale
+
+CODED, NA, UNKNOWN = 0, 1, 2
+STATUS = {"coded": CODED, "n/a": NA, "unknown": UNKNOWN}
+POLICY_SIGNAL = {"zero": 0.0, "midpoint": 0.5}
+# Scores that differ by less than this are ties: float noise must not split equal cases.
+RANK_DECIMALS = 9
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Raw feature and dimension weights; leading axes, if any, are draws."""
+
+    feature: np.ndarray
+    dimension: np.ndarray
+    member: np.ndarray
+
+    @classmethod
+    def of(cls, rubric: Rubric) -> Weights:
+        """The rubric's weights; a rubric without dimensions has one implicit dimension."""
+        dims: list[str | None] = [d.id for d in rubric.dimensions] or [None]
+        return cls(
+            feature=np.array([f.weight for f in rubric.features], dtype=float),
+            dimension=np.array([d.weight for d in rubric.dimensions] or [1.0], dtype=float),
+            member=np.array([dims.index(f.dimension) for f in rubric.features]),
+        )
+
+    def onehot(self) -> np.ndarray:
+        """Feature-by-dimension membership matrix."""
+        onehot: np.ndarray = np.eye(self.dimension.shape[-1])[self.member]
+        return onehot
+
+
+def normalize(scale: Scale, x: np.ndarray) -> np.ndarray:
+    """Coded values to normalised values in [0, 1] (NaN stays NaN)."""
+    if scale.type == "ordinal":
+        assert scale.levels is not None
+        keys = sorted(scale.levels)
+        values = [scale.levels[k].value for k in keys]
+        ys = [(k - keys[0]) / (keys[-1] - keys[0]) if v is None else v for k, v in zip(keys, values, strict=True)]
+        return np.asarray(np.interp(x, keys, ys), dtype=float)
+    if scale.type == "count" and scale.thresholds is not None:
+        steps = np.searchsorted(np.array(scale.thresholds), x, side="right")
+        return np.where(np.isnan(x), np.nan, steps / len(scale.thresholds))
+    lo, hi = (scale.min, scale.max) if scale.type == "continuous" else (0.0, scale.cap or 1.0)
+    assert lo is not None and hi is not None
+    return np.clip((x - lo) / (hi - lo), 0.0, 1.0)
+
+
+def effective_weights(w: Weights, active: np.ndarray) -> np.ndarray:
+    """Hierarchically renormalised weights of the active features (section 3, step 3)."""
+    onehot = w.onehot()
+    raw = active * w.feature[..., None, :]
+    dim_sum = raw @ onehot
+    within = raw / np.where(dim_sum > 0, dim_sum, 1.0)[..., w.member]
+    dim_w = w.dimension[..., None, :] * (dim_sum > 0)
+    total = dim_w.sum(-1, keepdims=True)
+    e: np.ndarray = within * (dim_w / np.where(total > 0, total, 1.0))[..., w.member]
+    return e
+
+
+def base_weights(w: Weights) -> np.ndarray:
+    """Weights with every feature active (section 3, step 1)."""
+    return effective_weights(w, np.ones((1, w.member.shape[0]), dtype=bool))[..., 0, :]
+
+
+def weighted_score(e: np.ndarray, s: np.ndarray, span: float, low: float) -> np.ndarray:
+    """min + span * sum(e * s); NaN where no feature is active."""
+    total = np.nansum(e * np.nan_to_num(s), axis=-1)
+    return np.asarray(np.where(e.sum(-1) > 0, low + span * total, np.nan))
+
+
+@dataclass(frozen=True)
+class Matrices:
+    """A rubric's codings as case-by-feature arrays."""
+
+    status: np.ndarray
+    signal: np.ndarray
+    normalized: np.ndarray
+
+    @classmethod
+    def of(cls, rubric: Rubric, codings: pd.DataFrame) -> Matrices:
+        """Reshape the tidy codings (case-major, rubric feature order) and compute signals."""
+        n_features = len(rubric.features)
+        status = codings["status"].map(STATUS).to_numpy().reshape(-1, n_features)
+        x = codings["x"].to_numpy(dtype=float).reshape(-1, n_features)
+        v = np.column_stack([normalize(f.scale, x[:, j]) for j, f in enumerate(rubric.features)]) if len(x) else x
+        negative = np.array([f.direction == "negative" for f in rubric.features])
+        return cls(status=status, signal=np.where(negative, 1.0 - v, v), normalized=v)
+
+    def active(self, policy: str) -> tuple[np.ndarray, np.ndarray]:
+        """Active mask and signals under a missing-value policy (steps 2 and 7)."""
+        if policy in POLICY_SIGNAL:
+            unknown = self.status == UNKNOWN
+            return self.status != NA, np.where(unknown, POLICY_SIGNAL[policy], self.signal)
+        return self.status == CODED, self.signal
+
+    def bound(self, fill: float) -> tuple[np.ndarray, np.ndarray]:
+        """Every unknown feature active with the given signal."""
+        unknown = self.status == UNKNOWN
+        return self.status != NA, np.where(unknown, fill, self.signal)
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Scored cases, their dimension scores and every feature's part in them."""
+
+    cases: pd.DataFrame
+    dimensions: pd.DataFrame
+    features: pd.DataFrame
+
+
+def ranks(score: pd.Series) -> pd.Series:
+    """1-based ranks, highest first; ties share the lowest rank; no score, no rank."""
+    return score.round(RANK_DECIMALS).rank(method="min", ascending=False).astype("Int64")
+
+
+def _coverage(w: Weights, status: np.ndarray) -> np.ndarray:
+    b = base_weights(w)
+    coded = (status == CODED) @ b
+    known = (status != NA) @ b
+    return np.where(coded > 0, coded / np.where(known > 0, known, 1.0), 0.0)
+
+
+def _dimension_frame(rubric: Rubric, cases: pd.Series, e: np.ndarray, s: np.ndarray, w: Weights) -> pd.DataFrame:
+    onehot = w.onehot()
+    dim_sum = e @ onehot
+    dim_total = (e * np.nan_to_num(s)) @ onehot / np.where(dim_sum > 0, dim_sum, 1.0)
+    span = rubric.scale.max - rubric.scale.min
+    values = np.where(dim_sum > 0, rubric.scale.min + span * dim_total, np.nan)
+    ids = [d.id for d in rubric.dimensions]
+    frame = pd.DataFrame(values[:, : len(ids)], columns=ids)
+    frame.insert(0, "case", cases.to_numpy())
+    long = frame.melt(id_vars="case", var_name="dimension", value_name="score")
+    long.insert(0, "rubric", rubric.id)
+    return long
+
+
+def _feature_frame(codings: pd.DataFrame, m: Matrices, e: np.ndarray, s: np.ndarray, span: float) -> pd.DataFrame:
+    active = e > 0
+    frame = codings.drop(columns=["x"]).copy()
+    frame["normalized"] = m.normalized.ravel()
+    frame["signal"] = np.where(active, s, np.nan).ravel()
+    frame["weight"] = e.ravel()
+    frame["contribution"] = np.where(active, span * e * np.nan_to_num(s), np.nan).ravel()
+    return frame
+
+
+def score_rubric(rubric: Rubric, codings: pd.DataFrame, cases: pd.DataFrame) -> Scores:
+    """Score every case of one rubric: scores, bounds, coverage, ranks, dimensions, contributions."""
+    w = Weights.of(rubric)
+    m = Matrices.of(rubric, codings)
+    low, span = rubric.scale.min, rubric.scale.max - rubric.scale.min
+    active, s = m.active(rubric.missing)
+    e = effective_weights(w, active)
+    out = cases.copy()
+    out["score"] = weighted_score(e, s, span, low)
+    for name, fill in (("score_low", 0.0), ("score_high", 1.0)):
+        mask, signal = m.bound(fill)
+        out[name] = weighted_score(effective_weights(w, mask), signal, span, low)
+    out["coverage"] = _coverage(w, m.status)
+    out["rank"] = ranks(out["score"])
+    dims = _dimension_frame(rubric, cases["case"], e, s, w)
+    return Scores(out, dims, _feature_frame(codings, m, e, s, span))

@@ -1,0 +1,214 @@
+"""Rubric models: features, dimensions, scales, and their cross-field checks."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from itertools import pairwise
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from signalscore.errors import Issue
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+FeatureId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+Weight = Annotated[float, Field(gt=0, allow_inf_nan=False, strict=True)]
+Number = Annotated[float, Field(allow_inf_nan=False, strict=True)]
+Text = Annotated[str, StringConstraints(min_length=1)]
+
+
+class Model(BaseModel):
+    """Base for every input model: immutable, unknown keys refused."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Range(Model):
+    """The score scale of a rubric."""
+
+    min: Number = 0.0
+    max: Number = 100.0
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if not self.min < self.max:
+            raise ValueError(f"min ({self.min:g}) must be less than max ({self.max:g})")
+        return self
+
+
+class Level(Model):
+    """One ordinal level: its anchor label and, optionally, its value in [0, 1]."""
+
+    label: Text
+    value: Annotated[float, Field(ge=0, le=1, strict=True)] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_label(cls, data: Any) -> Any:
+        return {"label": data} if isinstance(data, str) else data
+
+
+_SCALE_KEYS: dict[str, frozenset[str]] = {
+    "ordinal": frozenset({"levels"}),
+    "binary": frozenset(),
+    "count": frozenset({"thresholds", "cap"}),
+    "continuous": frozenset({"min", "max"}),
+}
+
+
+class Scale(Model):
+    """How a coded value of one feature maps to a normalised value in [0, 1]."""
+
+    type: Literal["ordinal", "binary", "count", "continuous"]
+    levels: dict[Annotated[int, Field(strict=True)], Level] | None = None
+    thresholds: tuple[Weight, ...] | None = None
+    cap: Weight | None = None
+    min: Number | None = None
+    max: Number | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scale:
+        given = {k for k in ("levels", "thresholds", "cap", "min", "max") if getattr(self, k) is not None}
+        if stray := sorted(given - _SCALE_KEYS[self.type]):
+            raise ValueError(f"a {self.type} scale does not take {', '.join(stray)}")
+        problem = getattr(self, f"_check_{self.type}")()
+        if problem:
+            raise ValueError(problem)
+        return self
+
+    def _check_ordinal(self) -> str | None:
+        if self.levels is None or len(self.levels) < 2:
+            return "an ordinal scale needs at least 2 levels"
+        values = [self.levels[k].value for k in sorted(self.levels)]
+        if any(v is None for v in values) and any(v is not None for v in values):
+            return "give a value on every level or on none"
+        if values[0] is not None and any(b <= a for a, b in pairwise(values)):  # type: ignore[operator]
+            return "level values must increase strictly with the level"
+        return None
+
+    def _check_binary(self) -> str | None:
+        return None
+
+    def _check_count(self) -> str | None:
+        if (self.thresholds is None) == (self.cap is None):
+            return "a count scale takes exactly one of thresholds or cap"
+        t = self.thresholds
+        if t is not None and (not t or any(b <= a for a, b in pairwise(t))):
+            return "thresholds must be a non-empty, strictly increasing list"
+        return None
+
+    def _check_continuous(self) -> str | None:
+        if self.min is None or self.max is None:
+            return "a continuous scale needs min and max"
+        return None if self.min < self.max else "min must be less than max"
+
+    def value_problem(self, value: object) -> str | None:
+        """Why `value` is not valid on this scale, or None when it is."""
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if self.type == "binary":
+            return None if value in (True, False) and not isinstance(value, float) else "expected true, false, 1 or 0"
+        if self.type == "ordinal":
+            assert self.levels is not None
+            allowed = ", ".join(str(k) for k in sorted(self.levels))
+            ok = number and isinstance(value, int) and value in self.levels
+            return None if ok else f"expected one of the levels {allowed}, n/a or unknown"
+        if self.type == "count":
+            ok = number and isinstance(value, int) and value >= 0
+            return None if ok else "expected a whole number >= 0, n/a or unknown"
+        ok = number and math.isfinite(float(value))  # type: ignore[arg-type]
+        return None if ok else "expected a number, n/a or unknown"
+
+    def label_of(self, value: object) -> str | None:
+        """The anchor label of an ordinal level, else None."""
+        if self.levels is None or isinstance(value, bool) or not isinstance(value, int):
+            return None
+        level = self.levels.get(value)
+        return level.label if level else None
+
+
+class Reference(Model):
+    """A work the rubric cites."""
+
+    id: Slug
+    citation: Text
+    url: str | None = None
+
+
+class Dimension(Model):
+    """A group of features with a weight of its own."""
+
+    id: FeatureId
+    label: Text
+    weight: Weight = 1.0
+    description: str | None = None
+
+
+class Feature(Model):
+    """One observable signal and how to code it."""
+
+    id: FeatureId
+    label: Text
+    dimension: str | None = None
+    weight: Weight = 1.0
+    direction: Literal["positive", "negative"] = "positive"
+    description: str | None = None
+    guidance: str | None = None
+    references: tuple[str, ...] = ()
+    scale: Scale
+
+
+class Rubric(Model):
+    """A weighted set of features that turns codings into a score."""
+
+    id: Slug
+    version: Text
+    title: Text
+    description: str | None = None
+    scale: Range = Range()
+    missing: Literal["renormalize", "zero", "midpoint", "fail"] = "renormalize"
+    references: tuple[Reference, ...] = ()
+    dimensions: tuple[Dimension, ...] = ()
+    features: tuple[Feature, ...] = Field(min_length=1)
+
+    def feature(self, feature_id: str) -> Feature | None:
+        """The feature with this id, if the rubric has it."""
+        return next((f for f in self.features if f.id == feature_id), None)
+
+
+def _duplicates(items: tuple[Any, ...], section: str) -> list[Issue]:
+    counts = Counter(item.id for item in items)
+    return [
+        Issue((section, i, "id"), f"duplicate {section[:-1]} id {item.id!r}")
+        for i, item in enumerate(items)
+        if counts[item.id] > 1 and item.id in {x.id for x in items[:i]}
+    ]
+
+
+def _feature_links(rubric: Rubric) -> list[Issue]:
+    dims = {d.id for d in rubric.dimensions}
+    refs = {r.id for r in rubric.references}
+    issues: list[Issue] = []
+    for i, f in enumerate(rubric.features):
+        if f.dimension is None and dims:
+            issues.append(Issue(("features", i), f"feature {f.id!r} needs a dimension: the rubric declares dimensions"))
+        elif f.dimension is not None and f.dimension not in dims:
+            issues.append(Issue(("features", i, "dimension"), f"dimension {f.dimension!r} is not declared"))
+        for j, ref in enumerate(f.references):
+            if ref not in refs:
+                issues.append(Issue(("features", i, "references", j), f"reference {ref!r} is not declared"))
+    return issues
+
+
+def rubric_issues(rubric: Rubric) -> list[Issue]:
+    """Cross-field problems of a structurally valid rubric."""
+    issues = _duplicates(rubric.features, "features")
+    issues += _duplicates(rubric.dimensions, "dimensions") + _duplicates(rubric.references, "references")
+    issues += _feature_links(rubric)
+    used = {f.dimension for f in rubric.features}
+    issues += [
+        Issue(("dimensions", i), f"dimension {d.id!r} has no feature")
+        for i, d in enumerate(rubric.dimensions)
+        if d.id not in used
+    ]
+    return issues
