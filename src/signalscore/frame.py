@@ -33,7 +33,7 @@ def codings_frame(rubric: Rubric, cases: Sequence[Case]) -> pd.DataFrame:
             columns["x"].append(_number(coding.value))
             columns["confidence"].append(coding.confidence)
     columns["rubric"] = [rubric.id] * len(columns["case"])
-    frame = pd.DataFrame(columns)
+    frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in columns.items()})
     frame["x"] = frame["x"].astype(float)
     return frame
 

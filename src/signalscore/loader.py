@@ -178,10 +178,9 @@ def _override(rubric: str, rubrics: dict[str, Rubric], parsed: _Parsed) -> Rubri
             raise InputError(found.problems)
         if not found.rubrics:
             raise UsageError(f"--rubric {rubric}: the file is not a rubric")
-        item, doc = found.rubrics[0]
-        parsed.rubrics.append((item, doc))
+        # The override stands apart from the rubrics folder: a copy of a rubric there is no duplicate.
         parsed.read.append(path)
-        return item
+        return found.rubrics[0][0]
     if rubric in rubrics:
         return rubrics[rubric]
     known = ", ".join(sorted(rubrics)) or "none"

@@ -1,0 +1,219 @@
+"""The scoring arithmetic of DESIGN.md section 3: worked examples and properties."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from signalscore.case import Case
+from signalscore.engine import Scores, normalize, ranks, score_rubric
+from signalscore.frame import cases_frame, codings_frame
+from signalscore.rubric import Rubric, Scale
+from tests.strategies import cases_for, rubrics
+
+PROPS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def run(rubric: Rubric, cases: list[Case]) -> Scores:
+    return score_rubric(rubric, codings_frame(rubric, cases), cases_frame(rubric, cases))
+
+
+def rubric(missing: str = "renormalize", dims: bool = True) -> Rubric:
+    features: list[dict[str, Any]] = [
+        {"id": "a", "label": "A", "weight": 2, "scale": {"type": "ordinal", "levels": {0: "x", 1: "y", 2: "z"}}},
+        {"id": "b", "label": "B", "weight": 1, "scale": {"type": "binary"}},
+        {"id": "c", "label": "C", "weight": 1, "direction": "negative", "scale": {"type": "count", "cap": 4}},
+    ]
+    data: dict[str, Any] = {"id": "r", "version": "1", "title": "R", "missing": missing, "features": features}
+    if dims:
+        data["dimensions"] = [{"id": "d1", "label": "D1", "weight": 3}, {"id": "d2", "label": "D2", "weight": 1}]
+        for f, d in zip(features, ["d1", "d1", "d2"], strict=True):
+            f["dimension"] = d
+    return Rubric.model_validate(data)
+
+
+def case(cid: str, **codings: Any) -> Case:
+    return Case.model_validate(
+        {"id": cid, "rubric": "r", "title": cid, "sender": "S", "recipient": "R", "codings": codings}
+    )
+
+
+def row(scores: Scores, cid: str) -> pd.Series:
+    return scores.cases.set_index("case").loc[cid]
+
+
+def test_hierarchical_weights_and_score() -> None:
+    # d1 (weight 3/4): a=1 of 0..2 -> 0.5 (w 2/3), b=true -> 1 (w 1/3); d2 (1/4): c=1 of cap 4, negative -> 0.75
+    scores = run(rubric(), [case("x", a=1, b=True, c=1)])
+    got = row(scores, "x")
+    expected = 100 * (0.75 * (2 / 3 * 0.5 + 1 / 3 * 1) + 0.25 * 0.75)
+    assert got["score"] == pytest.approx(expected)
+    assert (got["score_low"], got["score_high"], got["coverage"]) == (got["score"], got["score"], 1.0)
+    weights = scores.features.set_index("feature")["weight"]
+    assert weights.to_dict() == pytest.approx({"a": 0.5, "b": 0.25, "c": 0.25})
+
+
+def test_na_renormalises_and_drops_empty_dimension() -> None:
+    scores = run(rubric(), [case("x", a=2, b="n/a", c="n/a")])
+    got = row(scores, "x")
+    assert got["score"] == pytest.approx(100.0)
+    assert got["coverage"] == pytest.approx(1.0)
+    dims = scores.dimensions.set_index("dimension")["score"]
+    assert dims["d1"] == pytest.approx(100.0) and np.isnan(dims["d2"])
+
+
+def test_unknown_sets_bounds_and_coverage() -> None:
+    got = row(run(rubric(), [case("x", a=2)]), "x")
+    assert got["score"] == pytest.approx(100.0)
+    # low: b=0, c signal 0 -> d1 = 2/3, d2 = 0; high: everything 1
+    assert got["score_low"] == pytest.approx(100 * 0.75 * 2 / 3)
+    assert got["score_high"] == pytest.approx(100.0)
+    assert got["coverage"] == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize(
+    ("missing", "expected"), [("zero", 100 * 0.75 * 2 / 3), ("midpoint", 100 * (0.75 * (2 / 3 + 1 / 6) + 0.25 * 0.5))]
+)
+def test_missing_policies_make_unknown_active(missing: str, expected: float) -> None:
+    scores = run(rubric(missing), [case("x", a=2)])
+    assert row(scores, "x")["score"] == pytest.approx(expected)
+    feats = scores.features.set_index("feature")
+    assert feats.loc["b", "status"] == "unknown" and feats.loc["b", "weight"] > 0
+    assert pd.isna(feats.loc["b", "value"]) and np.isnan(feats.loc["b", "normalized"])
+
+
+def test_no_active_feature_has_no_score_and_no_rank() -> None:
+    got = row(run(rubric(), [case("x", a="n/a", b="n/a", c="n/a"), case("y", a=1)]), "x")
+    assert np.isnan(got["score"]) and pd.isna(got["rank"]) and got["coverage"] == 0
+
+
+def test_inactive_features_have_null_signal_and_zero_weight() -> None:
+    feats = run(rubric(), [case("x", a=1, b="n/a")]).features.set_index("feature")
+    for fid in ("b", "c"):
+        assert feats.loc[fid, "weight"] == 0
+        assert np.isnan(feats.loc[fid, "signal"]) and np.isnan(feats.loc[fid, "contribution"])
+
+
+def test_without_dimensions_weights_are_flat() -> None:
+    got = row(run(rubric(dims=False), [case("x", a=2, b=False, c=0)]), "x")
+    assert got["score"] == pytest.approx(100 * (2 * 1 + 0 + 1 * 1) / 4)
+
+
+def test_ranks_share_the_lowest_rank_and_skip_null() -> None:
+    got = ranks(pd.Series([50.0, 70.0, 50.0 + 1e-12, np.nan, 10.0]))
+    assert got.tolist() == [2, 1, 2, pd.NA, 4]
+
+
+@pytest.mark.parametrize(
+    ("scale", "x", "v"),
+    [
+        ({"type": "ordinal", "levels": {1: "a", 3: "b", 5: "c"}}, [1, 3, 5], [0, 0.5, 1]),
+        (
+            {"type": "ordinal", "levels": {0: {"label": "a", "value": 0.1}, 1: {"label": "b", "value": 0.9}}},
+            [0, 1],
+            [0.1, 0.9],
+        ),
+        ({"type": "count", "thresholds": [1, 3, 10]}, [0, 1, 2, 3, 10, 99], [0, 1 / 3, 1 / 3, 2 / 3, 1, 1]),
+        ({"type": "count", "cap": 4}, [0, 2, 8], [0, 0.5, 1]),
+        ({"type": "continuous", "min": -10, "max": 10}, [-20, 0, 5, 30], [0, 0.5, 0.75, 1]),
+        ({"type": "binary"}, [0, 1], [0, 1]),
+    ],
+)
+def test_normalize_follows_the_scale_table(scale: dict[str, Any], x: list[float], v: list[float]) -> None:
+    got = normalize(Scale.model_validate(scale), np.array(x, dtype=float))
+    assert got.tolist() == pytest.approx(v)
+    assert np.isnan(normalize(Scale.model_validate(scale), np.array([np.nan]))).all()
+
+
+# --- properties (DESIGN.md section 7) ---
+
+
+@PROPS
+@given(st.data())
+def test_scores_lie_within_the_scale_and_bounds(data: st.DataObject) -> None:
+    r = data.draw(rubrics())
+    scores = run(r, data.draw(cases_for(r))).cases.dropna(subset=["score"])
+    tol = 1e-9 * (r.scale.max - r.scale.min)
+    assert ((scores["score"] >= r.scale.min - tol) & (scores["score"] <= r.scale.max + tol)).all()
+    assert ((scores["score_low"] <= scores["score"] + tol) & (scores["score"] <= scores["score_high"] + tol)).all()
+
+
+@PROPS
+@given(st.data())
+def test_contributions_add_up_to_score_minus_min(data: st.DataObject) -> None:
+    r = data.draw(rubrics())
+    scores = run(r, data.draw(cases_for(r)))
+    totals = scores.features.groupby("case", sort=False)["contribution"].sum(min_count=1)
+    for cid, total in totals.items():
+        s = row(scores, str(cid))["score"]
+        assert (np.isnan(s) and np.isnan(total)) or total == pytest.approx(
+            s - r.scale.min, abs=1e-9 * (r.scale.max - r.scale.min)
+        )
+
+
+@PROPS
+@given(st.data())
+def test_reordering_cases_changes_no_score(data: st.DataObject) -> None:
+    r = data.draw(rubrics())
+    cases = data.draw(cases_for(r))
+    shuffled = data.draw(st.permutations(cases))
+    a = run(r, cases).cases.set_index("case").sort_index()
+    b = run(r, shuffled).cases.set_index("case").sort_index()
+    pd.testing.assert_frame_equal(
+        a[["score", "score_low", "score_high", "coverage", "rank"]],
+        b[["score", "score_low", "score_high", "coverage", "rank"]],
+    )
+
+
+@PROPS
+@given(st.data(), st.floats(0.001, 1000))
+def test_scaling_every_weight_changes_nothing(data: st.DataObject, c: float) -> None:
+    r = data.draw(rubrics())
+    cases = data.draw(cases_for(r))
+    scaled = r.model_copy(
+        update={
+            "features": tuple(f.model_copy(update={"weight": f.weight * c}) for f in r.features),
+            "dimensions": tuple(d.model_copy(update={"weight": d.weight * c}) for d in r.dimensions),
+        }
+    )
+    cols = ["score", "score_low", "score_high", "coverage"]
+    a, b = run(r, cases).cases[cols], run(scaled, cases).cases[cols]
+    np.testing.assert_allclose(a.to_numpy(dtype=float), b.to_numpy(dtype=float), rtol=1e-9, atol=1e-9)
+
+
+@PROPS
+@given(st.data())
+def test_raising_a_positive_feature_never_lowers_the_score(data: st.DataObject) -> None:
+    r = data.draw(rubrics())
+    (c,) = data.draw(cases_for(r, max_size=1))
+    positive = [f for f in r.features if f.direction == "positive" and f.scale.type in ("ordinal", "count", "binary")]
+    if not positive:
+        return
+    f = data.draw(st.sampled_from(positive))
+    steps = {"ordinal": sorted(f.scale.levels or {}), "binary": [False, True]}.get(f.scale.type, list(range(0, 31, 3)))
+    values = [row(run(r, [recode(c, f.id, v)]), c.id)["score"] for v in steps]
+    assert all(b >= a - 1e-9 for a, b in pairwise(values))
+
+
+def recode(c: Case, fid: str, value: Any) -> Case:
+    coding = c.coding(fid).model_copy(update={"value": value})
+    return c.model_copy(update={"codings": {**c.codings, fid: coding}})
+
+
+@PROPS
+@given(st.data())
+def test_scoring_never_mutates_its_inputs(data: st.DataObject) -> None:
+    r = data.draw(rubrics())
+    cases = data.draw(cases_for(r))
+    codings, info = codings_frame(r, cases), cases_frame(r, cases)
+    snapshot = (r.model_dump(), [c.model_dump() for c in cases], codings.copy(), info.copy())
+    score_rubric(r, codings, info)
+    assert r.model_dump() == snapshot[0] and [c.model_dump() for c in cases] == snapshot[1]
+    pd.testing.assert_frame_equal(codings, snapshot[2])
+    pd.testing.assert_frame_equal(info, snapshot[3])
