@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from signalscore.loader import kind_of
-from signalscore.schema import KINDS, file_name, header, schema_text
+from signalscore.schema import KINDS, file_name, schema_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"
