@@ -158,6 +158,25 @@ class Feature(Model):
     scale: Scale
 
 
+Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False, strict=True)]
+
+
+class ByConfidence(Model):
+    """One number per confidence level; a level left out keeps the default."""
+
+    high: Share | None = None
+    medium: Share | None = None
+    low: Share | None = None
+
+
+class Uncertainty(Model):
+    """How far a coding may be off, by its confidence (read by `signalscore sensitivity`)."""
+
+    level_shift: ByConfidence = ByConfidence()
+    binary_flip: ByConfidence = ByConfidence()
+    relative_error: ByConfidence = ByConfidence()
+
+
 class Rubric(Model):
     """A weighted set of features that turns codings into a score."""
 
@@ -170,6 +189,7 @@ class Rubric(Model):
     references: tuple[Reference, ...] = ()
     dimensions: tuple[Dimension, ...] = ()
     features: tuple[Feature, ...] = Field(min_length=1)
+    uncertainty: Uncertainty = Uncertainty()
 
     def feature(self, feature_id: str) -> Feature | None:
         """The feature with this id, if the rubric has it."""
