@@ -169,7 +169,7 @@ def _library(rubrics_dir: Path, known: set[str], parsed: _Parsed) -> None:
     parsed.read += extra.read
 
 
-def _override(rubric: str, rubrics: dict[str, Rubric], parsed: _Parsed) -> Rubric:
+def _override(rubric: str, rubrics: dict[str, Rubric], parsed: _Parsed, rubrics_dir: Path) -> Rubric:
     path = Path(rubric)
     if path.is_file():
         found = _Parsed()
@@ -177,14 +177,14 @@ def _override(rubric: str, rubrics: dict[str, Rubric], parsed: _Parsed) -> Rubri
         if found.problems:
             raise InputError(found.problems)
         if not found.rubrics:
-            raise UsageError(f"--rubric {rubric}: the file is not a rubric")
+            raise UsageError(f"rubric {rubric}: the file is not a rubric")
         # The override stands apart from the rubrics folder: a copy of a rubric there is no duplicate.
         parsed.read.append(path)
         return found.rubrics[0][0]
     if rubric in rubrics:
         return rubrics[rubric]
     known = ", ".join(sorted(rubrics)) or "none"
-    raise UsageError(f"--rubric {rubric}: no such file, and no rubric with that id (known: {known})")
+    raise UsageError(f"rubric {rubric!r}: no such file, and no rubric with that id in {rubrics_dir}/ (known: {known})")
 
 
 def _assign(case: Case, doc: Document, corpus: Corpus, override: Rubric | None, rubrics_dir: Path) -> list[Problem]:
@@ -208,7 +208,7 @@ def load(paths: Sequence[Path], rubric: str | None = None, rubrics_dir: Path = P
     _read(files, parsed)
     _library(rubrics_dir, {str(f) for f in files}, parsed)
     rubrics = {item.id: item for item, _ in reversed(parsed.rubrics)}
-    override = _override(rubric, rubrics, parsed) if rubric else None
+    override = _override(rubric, rubrics, parsed, rubrics_dir) if rubric else None
     corpus = Corpus(rubrics={override.id: override} if override else dict(rubrics), inputs=parsed.read)
     problems = parsed.problems + _unique_ids(parsed.rubrics, "rubric") + _unique_ids(parsed.cases, "case")
     for case, doc in parsed.cases:
