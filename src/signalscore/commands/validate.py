@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -14,6 +15,9 @@ from signalscore.cli import (
     guard,
     print_problems,
 )
+from signalscore.errors import InputError
+
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors (exit status 1).")]
 
 
 @app.command()
@@ -23,15 +27,22 @@ def validate(
         typer.Argument(help="Rubric and case files or folders. Default: ./rubrics ./cases", show_default=False),
     ] = None,
     rubrics_dir: RubricsDir = Path("rubrics"),
+    strict: StrictOpt = False,
 ) -> None:
-    """Check rubrics and cases; print every problem; change nothing."""
+    """Check rubrics and cases; print every problem and warning; change nothing."""
 
     def body() -> None:
+        from signalscore.lint import lint
         from signalscore.loader import load
 
         corpus = load(paths or [Path("rubrics"), Path("cases")], rubrics_dir=rubrics_dir)
-        print_problems(corpus.warnings)
+        warnings = sorted(corpus.warnings + lint(corpus))
+        if strict and warnings:
+            raise InputError([dataclasses.replace(w, severity="error") for w in warnings])
+        print_problems(warnings)
         count = f"{len(corpus.rubrics)} rubric(s) and {len(corpus.cases)} case(s)"
         print(f"ok: {count} valid", file=sys.stderr)
+        if warnings:
+            print(f"{len(warnings)} warning(s); --strict makes them errors", file=sys.stderr)
 
     guard(body)

@@ -1,0 +1,87 @@
+"""`validate` shows warnings without failing; `validate --strict` fails on them."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+DEMO = Path(__file__).resolve().parent / "data" / "valid" / "demo"
+
+SUPPORTED = """\
+id: beta-2011
+rubric: demo
+title: Beta, well supported
+sender: Alpha
+recipient: Beta
+period: {start: 2011-01-01, end: 2011-12-31}
+sources:
+  - {id: s1, title: Statement, date: 2011-05-01}
+codings:
+  endorse:
+    value: 3
+    confidence: high
+    evidence:
+      - {source: s1, quote: "we endorse"}
+  aid: n/a
+"""
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """The demo rubric with one well-supported case."""
+    shutil.copytree(DEMO / "rubrics", tmp_path / "rubrics")
+    (tmp_path / "cases").mkdir()
+    (tmp_path / "cases" / "beta-2011.yaml").write_text(SUPPORTED, encoding="utf-8")
+    return tmp_path
+
+
+def test_clean_workspace_passes_strict(cli: Callable[..., Any], workspace: Path) -> None:
+    run = cli("validate", "--strict", cwd=workspace)
+    assert run.code == 0, run.err
+    assert run.err == "ok: 1 rubric(s) and 1 case(s) valid\n"
+
+
+def test_warnings_are_shown_but_do_not_fail(cli: Callable[..., Any], workspace: Path) -> None:
+    case = workspace / "cases" / "beta-2011.yaml"
+    case.write_text(SUPPORTED.replace("  aid: n/a\n", "  aid: true\n"), encoding="utf-8")
+    run = cli("validate", cwd=workspace)
+    assert run.code == 0
+    assert run.err.splitlines() == [
+        "cases/beta-2011.yaml:15:3: codings.aid: warning: aid is coded without a confidence (high, medium or low) "
+        "(missing-confidence)",
+        "cases/beta-2011.yaml:15:3: codings.aid: warning: aid is coded without evidence (coded-without-evidence)",
+        "ok: 1 rubric(s) and 1 case(s) valid",
+        "2 warning(s); --strict makes them errors",
+    ]
+
+
+def test_strict_turns_warnings_into_errors(cli: Callable[..., Any], workspace: Path) -> None:
+    case = workspace / "cases" / "beta-2011.yaml"
+    case.write_text(SUPPORTED.replace("2011-05-01", "2015-05-01"), encoding="utf-8")
+    run = cli("validate", "--strict", cwd=workspace)
+    assert run.code == 1
+    assert run.err.splitlines() == [
+        "cases/beta-2011.yaml:6:9: period: none of the 1 dated source(s) (2015-05-01) falls within the period "
+        "2011-01-01 to 2011-12-31 (period-outside-sources)",
+        "1 problem found",
+    ]
+
+
+def test_strict_on_the_demo_counts_every_warning(cli: Callable[..., Any]) -> None:
+    plain, strict = cli("validate"), cli("validate", "--strict")
+    assert plain.code == 0 and strict.code == 1
+    warnings = [line for line in plain.err.splitlines() if ": warning: " in line]
+    assert len(warnings) == 17
+    assert strict.err.splitlines()[-1] == "17 problems found"
+    assert [w.replace("warning: ", "") for w in warnings] == strict.err.splitlines()[:-1]
+
+
+def test_errors_still_fail_without_strict(cli: Callable[..., Any], workspace: Path) -> None:
+    (workspace / "cases" / "beta-2011.yaml").write_text(SUPPORTED.replace("value: 3", "value: 7"), encoding="utf-8")
+    run = cli("validate", cwd=workspace)
+    assert run.code == 1
+    assert "cases/beta-2011.yaml:11:12: codings.endorse.value: 7 is not valid for endorse (ordinal scale)" in run.err
