@@ -1,0 +1,55 @@
+"""`signalscore new case`: a ready-to-fill case file for a rubric."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from signalscore.cli import OutputOpt, RubricsDir, app, emit, guard
+from signalscore.errors import UsageError
+
+new_app = typer.Typer(help="Start a new file from a template.", no_args_is_help=True)
+app.add_typer(new_app, name="new")
+
+
+def _schema_hint(output: Path | None) -> str:
+    """Where the case schema is, relative to the new file: a schemas/ folder above it, else ../schemas/."""
+    folder = output.resolve().parent if output else None
+    for parent in [folder, *folder.parents] if folder else []:
+        if (parent / "schemas" / "case.schema.json").is_file():
+            return Path(os.path.relpath(parent / "schemas" / "case.schema.json", folder)).as_posix()
+    return "../schemas/case.schema.json"
+
+
+@new_app.command("case")
+def new_case(
+    case_id: Annotated[str, typer.Argument(metavar="ID", help="The new case's id (a slug).", show_default=False)],
+    rubric: Annotated[
+        str, typer.Option("--rubric", "-r", help="The rubric to code against (a file path or a rubric id).")
+    ],
+    rubrics_dir: RubricsDir = Path("rubrics"),
+    title: Annotated[str, typer.Option(help="The case title.")] = "TODO: title",
+    sender: Annotated[str, typer.Option(help="The signalling state.")] = "TODO: sender",
+    recipient: Annotated[str, typer.Option(help="The state signalled to.")] = "TODO: recipient",
+    output: OutputOpt = None,
+) -> None:
+    """Write a case file listing every feature of the rubric as `value: unknown`, with levels and guidance."""
+
+    def body() -> None:
+        from signalscore.files import write_new
+        from signalscore.loader import load
+        from signalscore.template import SLUG, case_template
+
+        if not SLUG.match(case_id):
+            raise UsageError(f"case id {case_id!r} is not a slug (lowercase letters, digits and dashes)")
+        chosen = next(iter(load([], rubric=rubric, rubrics_dir=rubrics_dir).rubrics.values()))
+        text = case_template(case_id, chosen, title, sender, recipient, _schema_hint(output))
+        if output is None:
+            emit(text, None, [])
+        else:
+            write_new(output, text)
+
+    guard(body)

@@ -1,0 +1,159 @@
+"""`signalscore new case`: the template validates as written, scores once filled in, never overwrites."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from signalscore.api import load_cases, score
+from signalscore.loader import load
+from signalscore.rubric import Rubric
+from signalscore.schema import schema_of
+from signalscore.template import allowed_values, case_template
+
+DEMO = Path(__file__).resolve().parent / "data" / "valid" / "demo"
+# The values of the demo case alpha-2010, which scores 8.125 (tests/golden/score.json).
+ALPHA_2010 = {
+    "endorse": "2",
+    "meetings": "3",
+    "hedging": "1",
+    "aid": "true",
+    "trade_growth": "12.5",
+    "exercises": "n/a",
+}
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    shutil.copytree(DEMO / "rubrics", tmp_path / "rubrics")
+    (tmp_path / "cases").mkdir()
+    return tmp_path
+
+
+def demo_rubric() -> Rubric:
+    return next(iter(load([DEMO / "rubrics" / "demo.yaml"]).rubrics.values()))
+
+
+def fill(text: str, values: dict[str, str]) -> str:
+    """Edit a template as an analyst would: each feature's `value: unknown` line, the sources, one evidence."""
+    lines, feature = [], None
+    for line in text.splitlines():
+        if line.startswith("  ") and not line.startswith("   ") and line.rstrip().endswith(":"):
+            feature = line.strip().removesuffix(":")
+        if line == "    value: unknown" and feature in values:
+            line = f"    value: {values[feature]}"
+            if values[feature] not in ("n/a", "unknown"):
+                line += "\n    confidence: high\n    evidence:\n      - {source: joint-2010, quote: 'q'}"
+        lines.append("sources:\n  - {id: joint-2010, title: Joint statement}" if line == "sources: []" else line)
+    return "\n".join(lines) + "\n"
+
+
+def test_template_lists_every_feature_as_unknown() -> None:
+    rubric = demo_rubric()
+    text = case_template("beta-2024", rubric, "T", "A", "B")
+    data = yaml.safe_load(text)
+    assert list(data["codings"]) == [f.id for f in rubric.features]
+    assert all(c == {"value": "unknown"} for c in data["codings"].values())
+    assert data["sources"] == []
+    assert "    #   2: adopts the frame" in text.splitlines()
+    assert "    # ordinal scale, weight 1; NEGATIVE: higher values lower the score. Values:" in text.splitlines()
+    assert "  # --- deeds: Deeds (dimension weight 3) ---" in text.splitlines()
+
+
+def test_template_validates_as_written_and_against_the_schema(workspace: Path) -> None:
+    path = workspace / "cases" / "beta-2024.yaml"
+    path.write_text(case_template("beta-2024", demo_rubric(), 'He said: "no"', "A", "B"), encoding="utf-8")
+    corpus = load([path], rubrics_dir=workspace / "rubrics")
+    assert [c.title for c in corpus.cases] == ['He said: "no"']
+    jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), schema_of("case"))
+
+
+def test_filled_in_template_scores_like_the_case_it_copies(workspace: Path) -> None:
+    path = workspace / "cases" / "beta-2010.yaml"
+    path.write_text(fill(case_template("beta-2010", demo_rubric(), "T", "A", "B"), ALPHA_2010), encoding="utf-8")
+    scores = score(load_cases(path, rubrics_dir=workspace / "rubrics")).cases
+    assert scores["score"].tolist() == [pytest.approx(8.125)]
+    assert scores["coverage"].tolist() == [1.0]
+
+
+@pytest.mark.parametrize(
+    ("scale", "expected"),
+    [
+        ({"type": "binary"}, ["true or false"]),
+        ({"type": "count", "cap": 4}, ["a whole number >= 0; 4 or more scores 1"]),
+        ({"type": "continuous", "min": -10, "max": 30}, ["a number; -10 or less scores 0, 30 or more scores 1"]),
+        (
+            {"type": "ordinal", "levels": {1: {"label": "b", "value": 1.0}, 0: {"label": "a", "value": 0.0}}},
+            [
+                "0: a (scores 0)",
+                "1: b (scores 1)",
+            ],
+        ),
+    ],
+)
+def test_allowed_values(scale: dict[str, Any], expected: list[str]) -> None:
+    from signalscore.rubric import Scale
+
+    assert allowed_values(Scale.model_validate(scale)) == expected
+
+
+def test_new_case_cli_writes_then_refuses_to_overwrite(cli: Callable[..., Any], workspace: Path) -> None:
+    args = ("new", "case", "beta-2024", "--rubric", "demo", "--sender", "Alpha", "-o", "cases/beta-2024.yaml")
+    first = cli(*args, cwd=workspace)
+    assert first.code == 0, first.err
+    written = (workspace / "cases" / "beta-2024.yaml").read_text(encoding="utf-8")
+    assert yaml.safe_load(written)["sender"] == "Alpha"
+    assert cli("validate", "--strict", cwd=workspace).code == 0
+    second = cli(*args, cwd=workspace)
+    assert second.code == 2
+    assert second.err == "Error: cases/beta-2024.yaml already exists; refusing to overwrite it\n"
+    assert (workspace / "cases" / "beta-2024.yaml").read_text(encoding="utf-8") == written
+    assert [p.name for p in (workspace / "cases").iterdir()] == ["beta-2024.yaml"]
+
+
+def test_new_case_cli_prints_without_output(cli: Callable[..., Any]) -> None:
+    run = cli("new", "case", "beta-2024", "-r", "rubrics/demo.yaml")
+    assert run.code == 0, run.err
+    assert run.out.splitlines()[0] == "# yaml-language-server: $schema=../schemas/case.schema.json"
+    assert yaml.safe_load(run.out)["id"] == "beta-2024"
+
+
+def test_new_case_points_at_the_nearest_schemas_folder(cli: Callable[..., Any], workspace: Path) -> None:
+    (workspace / "schemas").mkdir()
+    (workspace / "schemas" / "case.schema.json").write_text(json.dumps(schema_of("case")), encoding="utf-8")
+    (workspace / "cases" / "deep").mkdir()
+    assert cli("new", "case", "x", "-r", "demo", "-o", "cases/deep/x.yaml", cwd=workspace).code == 0
+    first = (workspace / "cases" / "deep" / "x.yaml").read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../../schemas/case.schema.json"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("Beta 2024", "-r", "demo"),
+            "Error: case id 'Beta 2024' is not a slug (lowercase letters, digits and dashes)",
+        ),
+        (("beta", "-r", "demo", "-o", "nowhere/beta.yaml"), "Error: folder nowhere does not exist"),
+        (("beta", "-r", "nosuch"), "Error: rubric 'nosuch': no such file, and no rubric with that id"),
+    ],
+)
+def test_new_case_cli_refusals(cli: Callable[..., Any], workspace: Path, args: tuple[str, ...], message: str) -> None:
+    run = cli("new", "case", *args, cwd=workspace)
+    assert run.code == 2
+    assert run.err.startswith(message)
+    assert run.out == ""
+    assert list((workspace / "cases").iterdir()) == []
+
+
+def test_new_case_needs_a_rubric(cli: Callable[..., Any]) -> None:
+    run = cli("new", "case", "beta")
+    assert run.code == 2
+    assert "Missing option '--rubric'" in run.err
