@@ -139,3 +139,10 @@ def test_validate_does_not_import_pandas() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code, str(DEMO)], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_version(cli: Cli) -> None:
+    from signalscore import __version__
+
+    run = cli("--version")
+    assert (run.code, run.out) == (0, f"signalscore {__version__}\n")

@@ -26,6 +26,23 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from signalscore import __version__
+
+        print(f"signalscore {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Score how strongly one state signals support for another, from YAML rubrics and evidence-coded cases."""
+
+
 class Format(StrEnum):
     """Output formats of every command that prints a table."""
 
