@@ -1,0 +1,46 @@
+"""`signalscore diff`: two versions of a rubric, and what the change does to the cases."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from signalscore.cli import Format, FormatOpt, OutputOpt, Paths, PrecisionOpt, app, emit, guard, names
+from signalscore.errors import UsageError
+
+RubricFile = Annotated[Path, typer.Argument(help="A rubric file.", show_default=False)]
+
+
+@app.command()
+def diff(
+    old: RubricFile,
+    new: RubricFile,
+    paths: Paths = None,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+    precision: PrecisionOpt = 1,
+) -> None:
+    """Compare two versions of a rubric: what changed, and each case's score and rank under both."""
+
+    def body() -> None:
+        from signalscore.rescore import read_cases, read_rubric, render_diff, rescore
+        from signalscore.rubric_diff import rubric_changes
+
+        before, after = read_rubric(old), read_rubric(new)
+        cases, files = read_cases(paths or [Path("cases")])
+        ids = {before.id, after.id}
+        chosen = [c for c in cases if c.rubric in ids]
+        if not chosen:
+            raise UsageError(f"no cases of rubric {' or '.join(sorted(ids))} in {names(paths)}")
+        if skipped := len(cases) - len(chosen):
+            print(f"note: skipped {skipped} case(s) coded against other rubrics", file=sys.stderr)
+        rescored = rescore(chosen, before, after)
+        for note in rescored.notes:
+            print(f"note: {note}", file=sys.stderr)
+        text = render_diff(rubric_changes(before, after), rescored, before, after, fmt.value, precision)
+        emit(text, output, [old, new, *files])
+
+    guard(body)

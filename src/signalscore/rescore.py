@@ -1,0 +1,148 @@
+"""Cases scored under two versions of a rubric: how far each moves, in score and in rank."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from signalscore.case import Case, case_issues
+from signalscore.document import parse_file
+from signalscore.engine import score_rubric
+from signalscore.errors import InputError, Issue, UsageError
+from signalscore.frame import cases_frame, codings_frame
+from signalscore.loader import kind_of, validate_model, yaml_files
+from signalscore.render import grid, plain, to_json
+from signalscore.rubric import Rubric, rubric_issues
+from signalscore.rubric_diff import Change
+
+MOVE_COLUMNS = ["case", "old", "new", "change", "old_rank", "new_rank", "moved"]
+
+
+def read_rubric(path: Path) -> Rubric:
+    """One rubric file, validated and cross-checked; InputError with every problem."""
+    if not path.is_file():
+        raise UsageError(f"{path}: no such rubric file")
+    doc, problems = parse_file(path)
+    if problems:
+        raise InputError(problems)
+    if kind_of(doc.data) != "rubric":
+        raise UsageError(f"{path} is not a rubric (no 'features' key)")
+    rubric, problems = validate_model(Rubric, doc)
+    problems += [doc.problem(issue) for issue in rubric_issues(rubric)] if rubric else []
+    if rubric is None or problems:
+        raise InputError(problems)
+    return rubric
+
+
+def read_cases(paths: Sequence[Path]) -> tuple[list[Case], list[Path]]:
+    """Every case file under the paths (other YAML files are skipped), and the files read."""
+    files, problems = yaml_files(paths)
+    cases: list[Case] = []
+    first: dict[str, str] = {}
+    for path in files:
+        doc, found = parse_file(path)
+        if not found and kind_of(doc.data) == "case":
+            case, found = validate_model(Case, doc)
+            found += [doc.problem(issue) for issue in case_issues(case)] if case else []
+            if case and case.id in first:
+                found.append(doc.problem(Issue(("id",), f"duplicate case id {case.id!r} (first in {first[case.id]})")))
+            if case and not found:
+                first[case.id] = doc.path
+                cases.append(case)
+        problems += found
+    if problems:
+        raise InputError(problems)
+    return cases, files
+
+
+def _refusal(case: Case, fid: str, rubric: Rubric) -> str | None:
+    """Why this rubric cannot read a coded value of the case, if it cannot."""
+    coding, feature = case.coding(fid), rubric.feature(fid)
+    if feature is None or coding.status != "coded" or not (why := feature.scale.value_problem(coding.value)):
+        return None
+    return f"{case.id}: {fid} = {coding.value!r} is not valid under {rubric.id} {rubric.version} ({why})"
+
+
+def fit(case: Case, rubric: Rubric) -> tuple[Case | None, list[str]]:
+    """The case as this rubric reads it: codings it lacks dropped, values it refuses unknown."""
+    refused = {fid: why for fid in case.codings if (why := _refusal(case, fid, rubric))}
+    notes = [f"{why}; scored as unknown" for why in refused.values()]
+    kept = {fid: c for fid, c in case.codings.items() if rubric.feature(fid) and fid not in refused}
+    fitted = case.model_copy(update={"codings": kept})
+    lost = [f.id for f in rubric.features if fitted.coding(f.id).status == "unknown"]
+    if rubric.missing == "fail" and lost:
+        where = f"{rubric.id} {rubric.version}"
+        return None, [*notes, f"{case.id}: no score under {where}: {', '.join(lost)} unknown, and missing is fail"]
+    return fitted, notes
+
+
+@dataclass
+class Rescored:
+    """Both versions' scores of every case, and what had to be adjusted to score them."""
+
+    moves: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+
+def _scores(cases: Sequence[Case], rubric: Rubric, notes: list[str]) -> pd.DataFrame:
+    fitted = [c for c in (_note(fit(case, rubric), notes) for case in cases) if c is not None]
+    scored = score_rubric(rubric, codings_frame(rubric, fitted), cases_frame(rubric, fitted)).cases
+    return scored.set_index("case")[["score", "rank"]].reindex([c.id for c in cases])
+
+
+def _note(result: tuple[Case | None, list[str]], notes: list[str]) -> Case | None:
+    notes += result[1]
+    return result[0]
+
+
+def _moved(old: Any, new: Any) -> str:
+    if pd.isna(old) and pd.isna(new):
+        return ""
+    if pd.isna(old) or pd.isna(new):
+        return "ranked" if pd.isna(old) else "unranked"
+    step = int(old) - int(new)
+    return "" if step == 0 else f"up {step}" if step > 0 else f"down {-step}"
+
+
+def rescore(cases: Sequence[Case], old: Rubric, new: Rubric) -> Rescored:
+    """Score the cases under both rubrics; rows by size of the move, largest first, no score last."""
+    notes: list[str] = []
+    before, after = _scores(cases, old, notes), _scores(cases, new, notes)
+    moves = pd.DataFrame({"case": [c.id for c in cases]})
+    moves["old"], moves["new"] = before["score"].to_numpy(), after["score"].to_numpy()
+    moves["change"] = moves["new"] - moves["old"]
+    moves["old_rank"] = before["rank"].astype("Int64").reset_index(drop=True)
+    moves["new_rank"] = after["rank"].astype("Int64").reset_index(drop=True)
+    moves["moved"] = [_moved(a, b) for a, b in zip(moves["old_rank"], moves["new_rank"], strict=True)]
+    moves["size"] = moves["change"].abs()
+    moves = moves.sort_values(["size", "case"], ascending=[False, True], na_position="last", kind="stable")
+    return Rescored(moves[MOVE_COLUMNS].reset_index(drop=True), notes)
+
+
+def _title(old: Rubric, new: Rubric) -> str:
+    return f"{old.id} {old.version} -> {new.id} {new.version}"
+
+
+def render_diff(changes: list[Change], rescored: Rescored, old: Rubric, new: Rubric, fmt: str, precision: int) -> str:
+    """The `diff` command's output; csv carries the case table only."""
+    moves = rescored.moves
+    if fmt == "json":
+        rows = [{k: plain(v) for k, v in row.items()} for row in moves.to_dict("records")]
+        head = {name: {"id": r.id, "version": r.version} for name, r in (("old", old), ("new", new))}
+        return to_json({**head, "changes": [asdict(c) for c in changes], "cases": rows, "notes": rescored.notes})
+    if fmt == "csv":
+        return grid(moves, fmt)
+    mark = "### " if fmt == "markdown" else ""
+    table = pd.DataFrame([asdict(c) for c in changes], columns=["item", "id", "change", "old", "new"])
+    listed = grid(table, fmt) if changes else "no changes"
+    parts = [
+        f"{mark}Changes: {_title(old, new)}",
+        listed,
+        f"{mark}Cases, largest move first",
+        grid(moves, fmt, precision),
+    ]
+    return "\n\n".join(parts) + "\n"
