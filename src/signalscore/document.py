@@ -23,16 +23,22 @@ MAX_ALIAS_NODES = 100_000
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _CONSTRUCTOR = SafeConstructor()
+# What a scalar constructor of PyYAML may raise on text it cannot read (e.g. `!!bool maybe`, 2008-13-45).
+_BAD_SCALAR = (ValueError, OverflowError, TypeError, LookupError, yaml.YAMLError)
+_KINDS = {_TAG + "timestamp": "date", _TAG + "int": "whole number", _TAG + "float": "number", _TAG + "bool": "boolean"}
+_TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels"
 
 
 @dataclass
 class Document:
-    """One parsed YAML file: its data and where each part of it stands."""
+    """One parsed YAML file: its data, where each part of it stands, and what could not be read."""
 
     path: str
     data: Any = None
     values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    built: bool = False
+    damaged: list[Loc] = field(default_factory=list)
 
     def problem(self, issue: Issue) -> Problem:
         """Turn an issue located by path into one located by line and column."""
@@ -44,80 +50,124 @@ class Document:
         where = ".".join(str(part) for part in issue.loc)
         return Problem(self.path, line, column, where, issue.message, issue.severity)
 
+    def first_line(self, message: str) -> Problem:
+        """A problem of the whole document, at its first key or value."""
+        line, column = self.values.get((), (1, 1))
+        return Problem(self.path, line, column, "", message)
+
 
 class _Refused(Exception):
-    """A structure we will not build, at a node."""
+    """A structure we will not build at all (too deep, too many aliases), at a node."""
 
     def __init__(self, node: Node, message: str) -> None:
         super().__init__(message)
         self.node = node
 
 
+def _tag_name(tag: str) -> str:
+    return "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
+
+
+def _mark(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
 class _Builder:
-    """Builds plain data from a node tree, recording positions and bounding alias expansion."""
+    """Builds plain data from a node tree: records positions, bounds alias expansion, refuses tags."""
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.seen: set[int] = set()
         self.open: set[int] = set()
         self.expanded = 0
+        self.problems: list[Problem] = []
 
     def build(self, node: Node, loc: Loc) -> Any:
-        self.doc.values[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if len(loc) > MAX_DEPTH:
-            raise _Refused(node, f"nesting deeper than {MAX_DEPTH} levels")
-        if id(node) in self.open:
-            raise _Refused(node, "an alias refers to the node that contains it")
-        if id(node) in self.seen:
-            self.expanded += 1
-            if self.expanded > MAX_ALIAS_NODES:
-                raise _Refused(node, f"aliases expand to more than {MAX_ALIAS_NODES} nodes")
-        self.seen.add(id(node))
+        self.doc.values[loc] = _mark(node)
+        self._bound(node, loc)
         if isinstance(node, ScalarNode):
-            return self._scalar(node)
+            return self._scalar(node, loc)
         self.open.add(id(node))
         try:
             if isinstance(node, SequenceNode) and node.tag == _TAG + "seq":
                 return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
             if isinstance(node, MappingNode) and node.tag == _TAG + "map":
                 return self._mapping(node, loc)
-            raise _Refused(node, f"unsupported YAML tag {node.tag!r}")
+            return self._damaged(node, loc, f"unsupported YAML tag {_tag_name(node.tag)}")
         finally:
             self.open.discard(id(node))
 
-    def _scalar(self, node: ScalarNode) -> Any:
-        if node.tag not in _SCALAR_TAGS:
-            raise _Refused(node, f"unsupported YAML tag {node.tag!r}")
-        return _CONSTRUCTOR.yaml_constructors[node.tag](_CONSTRUCTOR, node)
+    def _bound(self, node: Node, loc: Loc) -> None:
+        if len(loc) > MAX_DEPTH:
+            raise _Refused(node, _TOO_DEEP)
+        if id(node) in self.open:
+            raise _Refused(node, "an alias refers to the node that contains it (a recursive alias)")
+        if id(node) in self.seen:
+            self.expanded += 1
+            if self.expanded > MAX_ALIAS_NODES:
+                raise _Refused(node, f"aliases expand to more than {MAX_ALIAS_NODES} values (a 'billion laughs' file?)")
+        self.seen.add(id(node))
+
+    def _report(self, node: Node, loc: Loc, message: str) -> None:
+        where = ".".join(str(part) for part in loc)
+        self.problems.append(Problem(self.doc.path, *_mark(node), where, message))
+
+    def _damaged(self, node: Node, loc: Loc, message: str) -> None:
+        """Record a part we will not read; it becomes None and is not validated further."""
+        self._report(node, loc, message)
+        self.doc.damaged.append(loc)
+
+    def _scalar(self, node: ScalarNode, loc: Loc) -> Any:
+        value, refusal = _construct(node)
+        return self._damaged(node, loc, refusal) if refusal else value
 
     def _mapping(self, node: MappingNode, loc: Loc) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
+        first: dict[Any, int] = {}
         for key_node, value_node in node.value:
-            if key_node.tag == _TAG + "merge":
-                raise _Refused(key_node, "merge keys (<<) are not supported")
-            if not isinstance(key_node, ScalarNode):
-                raise _Refused(key_node, "a mapping key must be a plain value")
-            key = self._scalar(key_node)
-            if key in result:
-                raise _Refused(key_node, f"duplicate key {key!r}")
-            self.doc.keys[(*loc, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            key = self._key(key_node, loc)
+            if key is _SKIP:
+                continue
+            if key in first:  # the first value stands and is validated
+                self._report(key_node, (*loc, key), f"duplicate key {key!r} (first at line {first[key]})")
+                continue
+            first[key] = key_node.start_mark.line + 1
+            self.doc.keys[(*loc, key)] = _mark(key_node)
             result[key] = self.build(value_node, (*loc, key))
         return result
+
+    def _key(self, node: Node, loc: Loc) -> Any:
+        """A mapping key, or _SKIP (reported) for one we will not read; only that entry is dropped."""
+        if node.tag == _TAG + "merge":
+            refusal: str | None = "merge keys (<<) are not supported; write the keys out"
+        elif not isinstance(node, ScalarNode):
+            refusal = "a mapping key must be a plain value, not a list or mapping"
+        else:
+            key, refusal = _construct(node)
+        if refusal:
+            self._report(node, loc, refusal)
+            return _SKIP
+        return key
+
+
+def _construct(node: ScalarNode) -> tuple[Any, str | None]:
+    """A scalar's value, or why we refuse it."""
+    if node.tag not in _SCALAR_TAGS:
+        return None, f"unsupported YAML tag {_tag_name(node.tag)}"
+    try:
+        return _CONSTRUCTOR.yaml_constructors[node.tag](_CONSTRUCTOR, node), None
+    except _BAD_SCALAR as exc:
+        kind = _KINDS.get(node.tag, "value")
+        why = f": {exc}" if kind == "date" else ""  # Python's words help only for dates (month must be in 1..12)
+        return None, f"{node.value[:40]!r} is not a valid {kind}{why}"
+
+
+_SKIP = object()
 
 
 def _located(path: str, mark: Any, message: str) -> Problem:
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     return Problem(path, line, column, "", message)
-
-
-def _decode(path: str, raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise _Failed(Problem(path, line, column, "", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})")) from None
 
 
 class _Failed(Exception):
@@ -126,16 +176,51 @@ class _Failed(Exception):
         self.problem = problem
 
 
+def _decode(path: str, raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        start = raw.rfind(b"\n", 0, exc.start) + 1
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = len(raw[start : exc.start].decode("utf-8", errors="replace")) + 1
+        message = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
+        raise _Failed(Problem(path, line, column, "", message)) from None
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of a character index."""
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _syntax(path: str, text: str, exc: yaml.YAMLError) -> Problem:
+    if isinstance(exc, yaml.reader.ReaderError):
+        line, column = _position(text, exc.position)
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        return Problem(path, line, column, "", f"YAML syntax: control character U+{code:04X} is not allowed")
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return _located(path, None, f"YAML syntax: {exc}".strip())
+    if "exceeded maximum nesting depth" in str(exc.problem):
+        return _located(path, exc.problem_mark, _TOO_DEEP)
+    message = f"YAML syntax: {exc.problem or exc.context}"
+    if message.endswith("found undefined alias") and exc.problem_mark is not None:  # libyaml omits the name
+        message += " " + (text[exc.problem_mark.index :].split(maxsplit=1) or [""])[0].rstrip(",]}")
+    started = exc.context_mark
+    if exc.context and exc.problem and exc.problem.startswith("but "):  # "expected one document, but found ..."
+        message = f"YAML syntax: {exc.context}, {exc.problem}"
+    elif exc.context and exc.problem and started is not None:
+        message += f" ({exc.context} at line {started.line + 1}, column {started.column + 1})"
+    return _located(path, exc.problem_mark or started, message)
+
+
 def _compose(path: str, text: str) -> Node | None:
     loader = _Loader(text)
     try:
         return loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        raise _Failed(_located(path, mark, f"YAML syntax: {message}")) from None
-    except (yaml.YAMLError, RecursionError) as exc:
-        raise _Failed(_located(path, None, f"YAML syntax: {exc}".strip())) from None
+    except yaml.YAMLError as exc:
+        raise _Failed(_syntax(path, text, exc)) from None
+    except RecursionError:  # only the pure-Python parser recurses; the C one stops at depth 1000
+        raise _Failed(_located(path, None, _TOO_DEEP)) from None
     finally:
         loader.dispose()
 
@@ -146,25 +231,26 @@ def parse_text(path: str, text: str) -> tuple[Document, list[Problem]]:
     try:
         node = _compose(path, text)
         if node is None:
-            return doc, [Problem(path, 1, 1, "", "the file is empty")]
-        doc.data = _Builder(doc).build(node, ())
+            return doc, [Problem(path, 1, 1, "", "the file is empty (nothing but blank lines or comments)")]
+        builder = _Builder(doc)
+        doc.data = builder.build(node, ())
     except _Failed as exc:
-        return doc, [exc.problem]
+        return Document(path), [exc.problem]
     except _Refused as exc:
-        return doc, [_located(path, exc.node.start_mark, exc.args[0])]
-    except (ValueError, OverflowError, yaml.YAMLError) as exc:  # e.g. a timestamp out of range
-        return doc, [_located(path, None, f"YAML value: {exc}")]
-    return doc, []
+        return Document(path), [_located(path, exc.node.start_mark, exc.args[0])]
+    doc.built = True
+    return doc, builder.problems
 
 
 def parse_file(path: Path) -> tuple[Document, list[Problem]]:
     """Read and parse one YAML file within the size limit."""
     name = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return Document(name), [Problem(name, 1, 1, "", f"file is {size} bytes; the limit is {MAX_BYTES}")]
-        raw = path.read_bytes()
+        with path.open("rb") as handle:  # read at most one byte past the limit, whatever stat says
+            raw = handle.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            message = f"the file is larger than the limit of {MAX_BYTES} bytes (4 MiB)"
+            return Document(name), [Problem(name, 1, 1, "", message)]
         return parse_text(name, _decode(name, raw))
     except _Failed as exc:
         return Document(name), [exc.problem]
