@@ -1,0 +1,89 @@
+"""`signalscore init`: a workspace from the packaged examples, which must not drift from the repository."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from signalscore.schema import schema_text
+from signalscore.workspace import EXAMPLE_FOLDERS, bundled, workspace_files
+
+ROOT = Path(__file__).resolve().parent.parent
+EXPECTED = [
+    "README.md",
+    *sorted(f"{folder}/{p.name}" for folder in EXAMPLE_FOLDERS for p in (ROOT / folder).glob("*.yaml")),
+    "schemas/rubric.schema.json",
+    "schemas/case.schema.json",
+]
+
+
+@pytest.mark.parametrize("folder", EXAMPLE_FOLDERS)
+def test_packaged_examples_are_the_repository_files(folder: str) -> None:
+    repository = {f"{folder}/{p.name}": p.read_bytes() for p in sorted((ROOT / folder).glob("*.yaml"))}
+    packaged = {name: data for name, data in bundled().items() if name.startswith(f"{folder}/")}
+    assert repository, f"no files in {folder}/"
+    assert sorted(packaged) == sorted(repository), f"run: cp {folder}/*.yaml src/signalscore/examples/{folder}/"
+    stale = [name for name in repository if packaged[name] != repository[name]]
+    assert stale == [], f"src/signalscore/examples/ differs from the repository; run: cp {' '.join(stale)} ..."
+
+
+def test_workspace_files() -> None:
+    files = workspace_files()
+    assert sorted(files) == sorted(EXPECTED)
+    assert files["schemas/case.schema.json"].decode() == schema_text("case")
+    assert files["README.md"].startswith(b"# A signalscore workspace\n")
+
+
+def test_init_creates_a_workspace_that_validates_and_scores(cli: Callable[..., Any], tmp_path: Path) -> None:
+    run = cli("init", "ws", cwd=tmp_path)
+    assert run.code == 0, run.err
+    assert run.err.splitlines()[0] == f"created ws/ with {len(EXPECTED)} files:"
+    assert run.err.splitlines()[-1] == "next: cd ws && signalscore validate && signalscore score"
+    written = sorted(str(p.relative_to(tmp_path / "ws")) for p in (tmp_path / "ws").rglob("*") if p.is_file())
+    assert written == sorted(EXPECTED)
+    assert [p.name for p in tmp_path.iterdir()] == ["ws"]
+    assert cli("validate", cwd=tmp_path / "ws").code == 0
+    scored = cli("score", "-f", "json", cwd=tmp_path / "ws")
+    assert scored.code == 0, scored.err
+    cases = json.loads(scored.out)["rubrics"][0]["cases"]
+    assert len(cases) == len([name for name in EXPECTED if name.startswith("cases/")])
+    assert all(c["score"] is not None for c in cases)
+
+
+def test_init_writes_into_an_empty_folder(cli: Callable[..., Any], tmp_path: Path) -> None:
+    (tmp_path / "ws").mkdir()
+    assert cli("init", str(tmp_path / "ws")).code == 0
+    assert (tmp_path / "ws" / "rubrics" / "support-signals.yaml").is_file()
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        ("non-empty", "Error: ws is not empty; refusing to write into it\n"),
+        ("file", "Error: ws exists and is not a folder\n"),
+        ("hidden-only", "Error: ws is not empty; refusing to write into it\n"),
+    ],
+)
+def test_init_refuses(cli: Callable[..., Any], tmp_path: Path, setup: str, message: str) -> None:
+    target = tmp_path / "ws"
+    if setup == "file":
+        target.write_text("x", encoding="utf-8")
+    else:
+        target.mkdir()
+        (target / (".git" if setup == "hidden-only" else "notes.txt")).write_text("x", encoding="utf-8")
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    run = cli("init", "ws", cwd=tmp_path)
+    assert run.code == 2
+    assert run.err == message
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before
+
+
+def test_init_refuses_a_missing_parent(cli: Callable[..., Any], tmp_path: Path) -> None:
+    run = cli("init", "a/b", cwd=tmp_path)
+    assert run.code == 2
+    assert run.err == "Error: folder a does not exist\n"
+    assert list(tmp_path.iterdir()) == []
