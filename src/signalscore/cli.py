@@ -50,6 +50,8 @@ class Format(StrEnum):
     markdown = "markdown"
     csv = "csv"
     json = "json"
+    html = "html"
+    latex = "latex"
 
 
 Paths = Annotated[

@@ -1,0 +1,51 @@
+"""`signalscore compare`: features by cases, with deltas and what changed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from signalscore.cli import (
+    Format,
+    FormatOpt,
+    OutputOpt,
+    Paths,
+    PrecisionOpt,
+    RubricOpt,
+    RubricsDir,
+    app,
+    emit,
+    guard,
+    load_corpus,
+)
+
+BaselineOpt = Annotated[
+    str | None,
+    typer.Option("--baseline", "-b", help="Compare every case with this one instead of with the case before it."),
+]
+
+
+@app.command()
+def compare(
+    paths: Paths = None,
+    rubric: RubricOpt = None,
+    rubrics_dir: RubricsDir = Path("rubrics"),
+    baseline: BaselineOpt = None,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+    precision: PrecisionOpt = 1,
+) -> None:
+    """Compare cases side by side: each feature's level and points, deltas, and what changed most."""
+
+    def body() -> None:
+        from signalscore.api import score as score_corpus
+        from signalscore.compare import compare_all
+        from signalscore.render import render_compare
+
+        corpus = load_corpus(paths, rubric, rubrics_dir)
+        comparisons = compare_all(score_corpus(corpus), corpus.rubrics, baseline)
+        emit(render_compare(comparisons, fmt.value, precision), output, corpus.inputs)
+
+    guard(body)

@@ -1,0 +1,154 @@
+"""The `compare` output: features by cases with deltas, then what changed, in every format."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from signalscore.compare import Comparison
+from signalscore.render.changes import changes, signed
+from signalscore.render.compare_data import comparison_csv, comparison_json
+from signalscore.render.explain import shown_value
+from signalscore.render.grid import drawer, fill, fit, terminal_width, widest
+from signalscore.render.markup import Markup, markup_of
+from signalscore.render.scores import heading
+
+LABEL = "feature"
+
+
+def number(value: Any, spec: str) -> str:
+    """A number for display, or '-' when there is none."""
+    return "-" if pd.isna(value) else format(value, spec)
+
+
+def _cell(cell: Mapping[Any, Any], markup: Markup, precision: int) -> str:
+    shown = markup.escape(shown_value(cell["status"], cell["value"]))
+    return shown if pd.isna(cell["contribution"]) else f"{shown}{markup.dot}{cell['contribution']:.{precision}f}"
+
+
+def _row(frame: pd.DataFrame, key: str) -> dict[str, Any]:
+    """One row of a wide frame as a dict keyed by column."""
+    return {str(c): frame.at[key, c] for c in frame.columns}
+
+
+def _with_deltas(comp: Comparison, shown: dict[str, str], moves: Mapping[Any, Any] | None, precision: int) -> list[str]:
+    """Each case's cell, followed by its delta when it is the later case of a pair."""
+    out = []
+    for case in comp.ids:
+        out.append(shown[case])
+        if case in comp.deltas.columns:
+            out.append("" if moves is None else signed(moves[case], precision))
+    return out
+
+
+def _feature_rows(comp: Comparison, markup: Markup, precision: int, ids: bool) -> list[list[str]]:
+    """A row per feature (by label, or by id), under dimension rows with subtotals when there are dimensions."""
+    rows = []
+    dims: list[tuple[str | None, str]] = [(d.id, d.id if ids else d.label) for d in comp.rubric.dimensions]
+    for dim, title in dims or [(None, "")]:
+        if dim is not None:
+            sums = {c: number(comp.subtotals.at[dim, c], f".{precision}f") for c in comp.ids}
+            moves = _row(comp.subtotal_deltas, dim)
+            rows.append([markup.strong(markup.escape(title)), *_with_deltas(comp, sums, moves, precision)])
+        for f in (f for f in comp.rubric.features if f.dimension == dim):
+            shown = {c: _cell(comp.cell(f.id, c), markup, precision) for c in comp.ids}
+            label = (markup.indent if dim is not None else "") + markup.escape(f.id if ids else f.label)
+            rows.append([label, *_with_deltas(comp, shown, _row(comp.deltas, f.id), precision)])
+    return rows
+
+
+def _total_rows(comp: Comparison, markup: Markup, precision: int) -> list[list[str]]:
+    """Score, bounds, coverage and rank of each case; deltas for score and coverage."""
+    cases = comp.cases.set_index("case")
+    points = f".{precision}f"
+    scores = {str(c): number(v, points) for c, v in cases["score"].items()}
+    low, high = cases["score_low"], cases["score_high"]
+    bounds = {c: f"{number(low[c], points)}{markup.dash}{number(high[c], points)}" for c in comp.ids}
+    coverage = {str(c): number(v, ".2f") for c, v in cases["coverage"].items()}
+    ranks = {str(c): number(v, "d") for c, v in cases["rank"].items()}
+    return [
+        [markup.strong("Score"), *_with_deltas(comp, scores, comp.moved("score").to_dict(), precision)],
+        [markup.strong("Bounds"), *_with_deltas(comp, bounds, None, precision)],
+        [markup.strong("Coverage"), *_with_deltas(comp, coverage, comp.moved("coverage").to_dict(), 2)],
+        [markup.strong("Rank"), *_with_deltas(comp, ranks, None, precision)],
+    ]
+
+
+def compare_frame(comp: Comparison, markup: Markup, precision: int, ids: bool = False) -> pd.DataFrame:
+    """The comparison table as display text: a label column, then each case and its delta."""
+    columns = [LABEL]
+    for case in comp.ids:
+        columns.append(case)
+        if case in comp.deltas.columns:
+            columns.append(f"{markup.delta} {case}")
+    rows = _feature_rows(comp, markup, precision, ids) + _total_rows(comp, markup, precision)
+    return pd.DataFrame(rows, columns=columns)
+
+
+def common_prefix(ids: Sequence[str]) -> str:
+    """The leading part all ids share, up to a hyphen; empty when it would leave an id empty."""
+    prefix = os.path.commonprefix(list(ids))  # noqa: RUF071 -- ids are not paths; character-wise is meant
+    prefix = prefix[: prefix.rfind("-") + 1]
+    return prefix if len(ids) > 1 and all(len(i) > len(prefix) for i in ids) else ""
+
+
+def _table(comp: Comparison, fmt: str, precision: int, width: int) -> tuple[str, str]:
+    """The drawn table, and the prefix cut from the case ids to fit the width ('' if none was)."""
+    markup = markup_of(fmt)
+    frame = compare_frame(comp, markup, precision)
+    headers = ["" if c == LABEL else markup.escape(c) if c in comp.ids else markup.delta for c in frame.columns]
+    draw = drawer(fmt, align=["left", *["right"] * (len(headers) - 1)])
+    text = draw(frame, headers)
+    if fmt != "table" or widest(text) <= width:
+        return text, ""
+    # Too wide: first drop the prefix every case id shares, then name rows by id, then cut the names.
+    prefix = common_prefix(comp.ids)
+    headers = [h.removeprefix(prefix) for h in headers]
+    if widest(text := draw(frame, headers)) > width:
+        text = fit(draw, compare_frame(comp, markup, precision, ids=True), headers, width, [LABEL])
+    return text, prefix
+
+
+def _legend(comp: Comparison, markup: Markup, prefix: str, width: int | None) -> str:
+    since = f"the baseline {comp.baseline}" if comp.baseline else "the case before"
+    cells = f"Cells: value{markup.dot}points; n/a: does not apply; ?: unknown. {markup.delta}: "
+    lines = [fill(cells + markup.escape(f"change in points from {since}."), width)]
+    if prefix:
+        lines.append(fill(markup.escape(f"Case ids are shown without their common prefix {prefix}"), width))
+    return markup.paragraph(lines)
+
+
+def _what_changed(comp: Comparison, markup: Markup, precision: int, width: int | None) -> str:
+    """Per pair, a line with both scores, then one sentence per feature that moved most."""
+    items = []
+    for change in changes(comp, precision):
+        head = markup.escape(change.earlier) + markup.arrow + markup.escape(f"{change.later}: score {change.before}")
+        head += markup.arrow + markup.escape(f"{change.after} ({change.moved})")
+        lines = [markup.escape(fill(s, width and width - 4)) for s in change.sentences]
+        items.append(head + "\n" + markup.items(lines))
+    return markup.items(items)
+
+
+def render_comparison(comp: Comparison, fmt: str, precision: int, width: int) -> str:
+    """One rubric's comparison: heading, table, legend, and what changed."""
+    markup = markup_of(fmt)
+    table, prefix = _table(comp, fmt, precision, width)
+    wrap = width if fmt == "table" else None
+    title = markup.heading(fill(markup.escape(heading(comp.rubric)), wrap), 3)
+    blocks = [title, table, _legend(comp, markup, prefix, wrap)]
+    if comp.pairs:
+        blocks += [markup.heading("What changed", 4), _what_changed(comp, markup, precision, wrap)]
+    return markup.document(blocks)
+
+
+def render_compare(comps: Sequence[Comparison], fmt: str, precision: int = 1, width: int | None = None) -> str:
+    """The `compare` command's output, a comparison per rubric; the table format fits `width` (default: terminal)."""
+    if fmt == "json":
+        return comparison_json(comps, precision)
+    if fmt == "csv":
+        return comparison_csv(comps)
+    limit = width or terminal_width()
+    return "\n".join(render_comparison(c, fmt, precision, limit) for c in comps)

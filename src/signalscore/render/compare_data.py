@@ -1,0 +1,91 @@
+"""The `compare` output for programs: JSON per rubric, and tidy CSV (one row per case and feature)."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from typing import Any
+
+import pandas as pd
+
+from signalscore.compare import Comparison
+from signalscore.render.changes import sentence
+from signalscore.render.explain import shown_value
+from signalscore.render.grid import grid, plain, to_json
+
+
+def _case_json(comp: Comparison, row: dict[Hashable, Any]) -> dict[str, Any]:
+    keys = ("title", "period_start", "score", "score_low", "score_high", "coverage", "rank")
+    return {
+        "id": row["case"],
+        **{k: plain(row[k]) for k in keys},
+        "subtotals": {d: plain(comp.subtotals.at[d, row["case"]]) for d in comp.subtotals.index},
+    }
+
+
+def _delta_json(comp: Comparison, a: str, b: str) -> dict[str, Any]:
+    return {
+        "from": a,
+        "to": b,
+        "score": plain(comp.moved("score")[b]),
+        "coverage": plain(comp.moved("coverage")[b]),
+        "subtotals": {d: plain(v) for d, v in comp.subtotal_deltas[b].items()},
+        "features": {f: plain(v) for f, v in comp.deltas[b].items()},
+    }
+
+
+def rubric_comparison_json(comp: Comparison, precision: int = 1) -> dict[str, Any]:
+    """One rubric's comparison: its cases in order, a cell per feature and case, deltas per pair, top changes."""
+    rubric = comp.rubric
+
+    def cell(feature: str, case: str) -> dict[str, Any]:
+        found = comp.cell(feature, case)
+        return {"status": found["status"], "value": plain(found["value"]), "points": plain(found["contribution"])}
+
+    return {
+        "id": rubric.id,
+        "version": rubric.version,
+        "title": rubric.title,
+        "scale": {"min": rubric.scale.min, "max": rubric.scale.max},
+        "baseline": comp.baseline,
+        "cases": [_case_json(comp, row) for row in comp.cases.to_dict("records")],
+        "features": [
+            {"id": f.id, "label": f.label, "dimension": f.dimension, "cells": {c: cell(f.id, c) for c in comp.ids}}
+            for f in rubric.features
+        ],
+        "deltas": [_delta_json(comp, a, b) for a, b in comp.pairs],
+        "changes": [
+            {"from": a, "to": b, "feature": f, "points": plain(p), "sentence": sentence(comp, a, b, f, p, precision)}
+            for a, b, f, p in comp.changes.itertuples(index=False)
+        ],
+    }
+
+
+def comparison_json(comps: Sequence[Comparison], precision: int = 1) -> str:
+    """Every rubric's comparison as JSON; full floats, sentences rounded to `precision`."""
+    return to_json({"rubrics": [rubric_comparison_json(c, precision) for c in comps]})
+
+
+def _tidy(comp: Comparison) -> pd.DataFrame:
+    cells = comp.cells
+    earlier = {b: a for a, b in comp.pairs}
+    pairs = zip(cells["feature"], cells["case"], strict=True)
+    return pd.DataFrame(
+        {
+            "rubric": cells["rubric"],
+            "case": cells["case"],
+            "feature": cells["feature"],
+            "dimension": cells["dimension"],
+            "status": cells["status"],
+            "value": [
+                shown_value(s, v) if s == "coded" else "" for s, v in zip(cells["status"], cells["value"], strict=True)
+            ],
+            "points": cells["contribution"],
+            "compared_with": cells["case"].map(earlier),
+            "delta": [comp.deltas.at[f, c] if c in comp.deltas.columns else None for f, c in pairs],
+        }
+    )
+
+
+def comparison_csv(comps: Sequence[Comparison]) -> str:
+    """Tidy CSV: one row per case and feature, its points, and their change from the case it is compared with."""
+    return grid(pd.concat([_tidy(c) for c in comps], ignore_index=True), "csv")

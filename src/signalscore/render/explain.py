@@ -1,0 +1,142 @@
+"""The `explain` output: one case feature by feature, with its evidence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from signalscore.case import Case
+from signalscore.engine import Scores
+from signalscore.render.grid import abbreviate, fill, grid, terminal_width, to_json
+from signalscore.render.markup import Markup, markup_of
+from signalscore.render.scores import SHORT_HEADERS, case_json
+from signalscore.rubric import Rubric
+
+# Level labels can be whole sentences; the terminal table shows their start.
+TERMINAL_LABEL = 44
+
+
+def shown_value(status: str, value: Any) -> str:
+    """A coded value as a reader expects it: true/false, 12.5, n/a, or ? for unknown."""
+    if status != "coded":
+        return "?" if status == "unknown" else "n/a"
+    return str(value).lower() if isinstance(value, bool) else f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def explain_frame(scores: Scores, rubric: Rubric, case: Case, full: bool = False) -> pd.DataFrame:
+    """One case feature by feature: level, its label, signal, weight, points, confidence."""
+    feats = scores.features[(scores.features["rubric"] == rubric.id) & (scores.features["case"] == case.id)]
+    rows = []
+    for f, row in zip(rubric.features, feats.to_dict("records"), strict=True):
+        label = " ".join((f.scale.label_of(row["value"]) or "").split())
+        rows.append(
+            {
+                "feature": f.id,
+                "dimension": f.dimension or "",
+                "value": shown_value(row["status"], row["value"]),
+                "level": label if full else abbreviate(label, TERMINAL_LABEL),
+                "signal": row["signal"],
+                "weight": row["weight"],
+                "points": row["contribution"],
+                "confidence": row["confidence"] if row["status"] == "coded" else "",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _citation(case: Case, source_id: str, markup: Markup) -> str:
+    """A source as title (linked where the format allows), publisher, date."""
+    source = next((s for s in case.sources if s.id == source_id), None)
+    if source is None:
+        return markup.escape(source_id)
+    parts = [markup.escape(str(p)) for p in (source.publisher, source.date) if p]
+    if markup.links:
+        return ", ".join([markup.link(markup.escape(source.title), source.url), *parts])
+    return markup.link(", ".join([markup.escape(source.title), *parts]), source.url)
+
+
+def evidence_items(case: Case, rubric: Rubric, markup: Markup, width: int | None = None) -> list[str]:
+    """One item per feature with a rationale or evidence; its quotes as a nested list, wrapped to a width if given."""
+    items = []
+    for feature in rubric.features:
+        coding = case.coding(feature.id)
+        if not coding.rationale and not coding.evidence:
+            continue
+        head = f"{markup.code(markup.escape(feature.id))} = {markup.escape(shown_value(coding.status, coding.value))}"
+        if coding.rationale:
+            head += ": " + markup.escape(" ".join(coding.rationale.split()))
+        quotes = [
+            f"[{markup.escape(e.source)}] {markup.quote(markup.escape(' '.join(e.quote.split())))} "
+            f"({_citation(case, e.source, markup)})"
+            + (f"; {markup.escape(' '.join(e.note.split()))}" if e.note else "")
+            for e in coding.evidence
+        ]
+        quotes = [fill(q, width and width - 4) for q in quotes]
+        items.append(fill(head, width and width - 2) + ("\n" + markup.items(quotes) if quotes else ""))
+    return items
+
+
+def summary_lines(scores: Scores, rubric: Rubric, case: Case, precision: int) -> list[str]:
+    """Who signals to whom and when; score, bounds, coverage, rank."""
+    row = scores.cases[(scores.cases["rubric"] == rubric.id) & (scores.cases["case"] == case.id)].iloc[0]
+    period = f", {case.period.start} to {case.period.end}" if case.period else ""
+    rank = "-" if pd.isna(row["rank"]) else row["rank"]
+    score = "no score" if pd.isna(row["score"]) else f"{row['score']:.{precision}f}"
+    return [
+        f"{case.sender} -> {case.recipient}{period}; rubric {rubric.id} {rubric.version}",
+        f"score {score} (bounds {row['score_low']:.{precision}f} to {row['score_high']:.{precision}f}), "
+        f"coverage {row['coverage']:.2f}, rank {rank}",
+    ]
+
+
+def explain_json(scores: Scores, rubric: Rubric, case: Case) -> str:
+    """The case as the contract's JSON object, with labels, rationales, evidence and sources."""
+    row = scores.cases[(scores.cases["rubric"] == rubric.id) & (scores.cases["case"] == case.id)].iloc[0]
+    data = case_json(scores, rubric, row)
+    for item in data["features"]:
+        coding = case.coding(item["id"])
+        item["label"] = rubric.feature(item["id"]).scale.label_of(coding.value)  # type: ignore[union-attr]
+        item["rationale"] = coding.rationale
+        item["evidence"] = [e.model_dump(exclude_none=True) for e in coding.evidence]
+    data["sources"] = [s.model_dump(mode="json", exclude_none=True) for s in case.sources]
+    return to_json({"rubric": rubric.id, "case": data})
+
+
+def _explain_csv(scores: Scores, rubric: Rubric, case: Case) -> str:
+    frame = explain_frame(scores, rubric, case, full=True)
+    plain = markup_of("csv")
+    frame["rationale"] = [" ".join((case.coding(f).rationale or "").split()) for f in frame["feature"]]
+    frame["evidence"] = [_quotes(case, f, plain) for f in frame["feature"]]
+    return grid(frame, "csv")
+
+
+def _quotes(case: Case, feature_id: str, markup: Markup) -> str:
+    evidence = case.coding(feature_id).evidence
+    return " | ".join(f"[{e.source}] {markup.quote(e.quote)} ({_citation(case, e.source, markup)})" for e in evidence)
+
+
+def render_explain(
+    scores: Scores, rubric: Rubric, case: Case, fmt: str, precision: int = 1, width: int | None = None
+) -> str:
+    """The `explain` command's output; the table format fits `width` (default: the terminal's)."""
+    if fmt == "json":
+        return explain_json(scores, rubric, case)
+    if fmt == "csv":
+        return _explain_csv(scores, rubric, case)
+    markup = markup_of(fmt)
+    frame = explain_frame(scores, rubric, case, full=fmt != "table")
+    limit = width or terminal_width()
+    table = grid(frame, fmt, precision, width=limit, shrink=["level", "dimension", "feature"], short=SHORT_HEADERS)
+    wrap = limit if fmt == "table" else None
+    items = evidence_items(case, rubric, markup, wrap)
+    summary = [fill(markup.escape(line), wrap) for line in summary_lines(scores, rubric, case, precision)]
+    return markup.document(
+        [
+            markup.heading(fill(markup.escape(f"{case.id}: {case.title}"), wrap), 3),
+            markup.paragraph(summary),
+            table,
+            markup.heading("Evidence", 4) if items else "",
+            markup.items(items),
+        ]
+    )

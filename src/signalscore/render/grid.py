@@ -1,0 +1,135 @@
+"""Tables in every output format: number display, escaping, fitting the terminal width, strict JSON."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import textwrap
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import pandas as pd
+import tabulate as tabulate_module
+from tabulate import tabulate
+
+from signalscore.render.markup import markup_of
+
+FORMATS = ("table", "markdown", "csv", "json", "html", "latex")
+# Raw variants: cells are escaped here, so that callers can put markup (bold, links) in them.
+_TABLEFMT = {"table": "simple", "markdown": "github", "html": "unsafehtml", "latex": "latex_raw"}
+# Shares and signals live in [0, 1]: they need more decimals than points on the score scale.
+_DECIMALS = {"coverage": ".2f", "signal": ".2f", "normalized": ".2f", "weight": ".3f"}
+FALLBACK_WIDTH = 80
+MIN_CELL = 10
+
+Draw = Callable[[pd.DataFrame, list[str]], str]
+
+
+def terminal_width() -> int:
+    """Columns of the terminal (COLUMNS wins); 80 when output is not a terminal."""
+    return shutil.get_terminal_size((FALLBACK_WIDTH, 24)).columns
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready Python value: numpy scalars unwrapped, NaN and NA as None."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def to_json(data: Any) -> str:
+    """Strict JSON (no NaN), indented."""
+    return json.dumps(data, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+
+
+def abbreviate(text: str, width: int) -> str:
+    """Text cut to `width` characters, an ellipsis marking the cut."""
+    return text if len(text) <= width else text[: max(width - 1, 1)].rstrip() + "…"
+
+
+def fill(text: str, width: int | None) -> str:
+    """Text wrapped to a width; unchanged without one (formats other than the terminal's)."""
+    return textwrap.fill(text, width, break_on_hyphens=False) if width else text
+
+
+def widest(text: str) -> int:
+    """The length of the longest line."""
+    return max((len(line) for line in text.splitlines()), default=0)
+
+
+@contextmanager
+def _no_min_padding() -> Iterator[None]:
+    # tabulate pads every header by two spaces; in a terminal those columns are better spent on labels.
+    saved = tabulate_module.MIN_PADDING
+    tabulate_module.MIN_PADDING = 0
+    try:
+        yield
+    finally:
+        tabulate_module.MIN_PADDING = saved
+
+
+def drawer(fmt: str, floatfmt: str | Sequence[str] = "g", align: Sequence[str] | None = None) -> Draw:
+    """A function drawing a frame of display values with given headers in a format; markup passes through."""
+
+    def draw(frame: pd.DataFrame, headers: list[str]) -> str:
+        rows = frame.values.tolist()
+        options: dict[str, Any] = {"tablefmt": _TABLEFMT[fmt], "floatfmt": floatfmt, "preserve_whitespace": True}
+        if align is not None:
+            options.update(colalign=list(align), disable_numparse=True)
+        if fmt != "table":
+            return tabulate(rows, headers=headers, **options)
+        with _no_min_padding():
+            return tabulate(rows, headers=headers, **options)
+
+    return draw
+
+
+def fit(draw: Draw, frame: pd.DataFrame, headers: list[str], width: int, shrink: Sequence[str] = ()) -> str:
+    """Draw a table, cutting the text of the `shrink` columns, in order, until it fits the width."""
+    text = draw(frame, headers)
+    for column in shrink:
+        excess = widest(text) - width
+        if excess <= 0:
+            break
+        cells = frame[column].astype(str)
+        target = max(MIN_CELL, int(cells.str.len().max()) - excess)
+        frame = frame.copy()
+        frame[column] = [abbreviate(c, target) for c in cells]
+        text = draw(frame, headers)
+    return text
+
+
+def grid(
+    frame: pd.DataFrame,
+    fmt: str,
+    precision: int = 1,
+    *,
+    width: int | None = None,
+    shrink: Sequence[str] = (),
+    short: Mapping[str, str] | None = None,
+) -> str:
+    """A DataFrame as a table in a text format; numbers rounded for display only; user text escaped.
+
+    In the `table` format with a width, headers take their `short` names and the `shrink` columns
+    are cut, in order, when the table is wider than the width.
+    """
+    if fmt == "csv":
+        return str(frame.to_csv(index=False, lineterminator="\n"))
+    markup = markup_of(fmt)
+    shown = frame.astype(object).where(frame.notna(), "")
+    shown = shown.map(lambda v: markup.escape(v) if isinstance(v, str) else v)
+    floatfmt = [_DECIMALS.get(str(c), f".{precision}f") for c in frame.columns]
+    draw = drawer(fmt, floatfmt)
+    headers = [str(c) for c in frame.columns]
+    if fmt != "table" or width is None:
+        return draw(shown, [markup.escape(h) for h in headers])
+    text = draw(shown, headers)
+    if widest(text) <= width:
+        return text
+    return fit(draw, shown, [(short or {}).get(h, h) for h in headers], width, shrink)
