@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from signalscore.loader import kind_of
-from signalscore.schema import KINDS, file_name, schema_text
+from signalscore.schema import KINDS, file_name, header, schema_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"
@@ -66,6 +66,14 @@ def test_every_shipped_file_passes_the_schema(path: Path) -> None:
 def test_shipped_files_exist() -> None:
     assert [p.name for p in SHIPPED if p.parent.name == "rubrics"] == ["support-signals.yaml"]
     assert len([p for p in SHIPPED if p.parent.name == "cases"]) >= 3
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: str(p.relative_to(ROOT)))
+def test_shipped_files_point_editors_at_the_schema(path: Path) -> None:
+    kind = kind_of(yaml.safe_load(path.read_text(encoding="utf-8")))
+    assert kind is not None
+    assert path.read_text(encoding="utf-8").splitlines()[0] == header(kind)
+    assert (path.parent / "../schemas" / file_name(kind)).resolve().is_file()
 
 
 RUBRIC = {
