@@ -80,8 +80,8 @@ def test_a_whole_document_under_a_tag_is_refused() -> None:
 def test_duplicate_keys_are_reported_at_the_second_and_the_first_value_stands() -> None:
     doc, problems = parse_text("f.yaml", "id: x\nfeatures:\n  - id: a\n    id: b\nid: y\n")
     assert [str(p) for p in problems] == [
-        "f.yaml:4:5: features.0.id: duplicate key 'id' (first at line 3)",
-        "f.yaml:5:1: id: duplicate key 'id' (first at line 1)",
+        "f.yaml:4:5: features.0.id: duplicate key 'id' (first at line 3, column 5)",
+        "f.yaml:5:1: id: duplicate key 'id' (first at line 1, column 1)",
     ]
     assert doc.data == {"id": "x", "features": [{"id": "a"}]}
     assert doc.damaged == []
@@ -111,8 +111,9 @@ def test_billion_laughs_fails_fast_in_bounded_memory() -> None:
     seconds = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    assert [p.message for p in problems] == [
-        f"aliases expand to more than {MAX_ALIAS_NODES} values (a 'billion laughs' file?)"
+    # Reported where the alias that crosses the bound is used: the 8th alias in l4's list (10**4 * 8 > 10**5).
+    assert [str(p) for p in problems] == [
+        f"f.yaml:5:5: l4.7: aliases expand to more than {MAX_ALIAS_NODES} values (a 'billion laughs' file?)"
     ]
     assert not doc.built and doc.data is None
     # 10**10 'lol's if expanded; the bound stops at 10**5 nodes. Generous limits, not a benchmark.
@@ -124,6 +125,18 @@ def test_aliases_within_the_bound_are_expanded() -> None:
     doc, problems = parse_text("f.yaml", "a: &a [1, 2]\nb: *a\nc: *a\n")
     assert problems == []
     assert doc.data == {"a": [1, 2], "b": [1, 2], "c": [1, 2]}
+
+
+def test_alias_bound_counts_every_expanded_value() -> None:
+    size = 1000  # each alias of `a` expands to its list and 999 items
+    aliases = MAX_ALIAS_NODES // size
+    text = f"a: &a [{', '.join(['x'] * (size - 1))}]\n" + "".join(f"k{i}: *a\n" for i in range(aliases))
+    assert parse_text("f.yaml", text)[1] == []  # exactly at the bound
+    problems = parse_text("f.yaml", text + "last: [1, *a]\n")[1]
+    assert [str(p) for p in problems] == [
+        f"f.yaml:{aliases + 2}:7: last.1: aliases expand to more than {MAX_ALIAS_NODES} values"
+        " (a 'billion laughs' file?)"
+    ]
 
 
 @pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 500, 5000])

@@ -75,9 +75,10 @@ class Coding(Model):
     @field_validator("value", mode="plain")
     @classmethod
     def _scalar(cls, value: Any) -> Any:
-        if isinstance(value, bool | int | float) or value in MISSING_VALUES:
+        # Any word passes here so that the check against the rubric can say which values the scale takes.
+        if isinstance(value, bool | int | float | str):
             return value
-        raise ValueError("expected a value valid for the feature's scale, n/a or unknown")
+        raise ValueError("expected a single value (a level, a number, true or false, n/a or unknown)")
 
     @property
     def status(self) -> Literal["coded", "n/a", "unknown"]:
@@ -145,7 +146,10 @@ def coding_issues(case: Case, rubric: Rubric, *, override: bool = False) -> list
             issues.append(Issue(("codings", fid, "value"), message))
     if rubric.missing == "fail":
         issues += [
-            Issue(("codings", f.id), f"feature {f.id!r} is unknown, and rubric {rubric.id!r} has missing: fail")
+            Issue(
+                ("codings", f.id),
+                f"feature {f.id!r} is unknown, and rubric {rubric.id!r} has missing: fail (code it, or write n/a)",
+            )
             for f in rubric.features
             if case.coding(f.id).status == "unknown"
         ]

@@ -57,11 +57,12 @@ class Document:
 
 
 class _Refused(Exception):
-    """A structure we will not build at all (too deep, too many aliases), at a node."""
+    """A structure we will not build at all (too deep, too many aliases), at a position."""
 
-    def __init__(self, node: Node, message: str) -> None:
+    def __init__(self, at: tuple[int, int], message: str, where: str = "") -> None:
         super().__init__(message)
-        self.node = node
+        self.at = at
+        self.where = where
 
 
 def _tag_name(tag: str) -> str:
@@ -80,11 +81,19 @@ class _Builder:
         self.seen: set[int] = set()
         self.open: set[int] = set()
         self.expanded = 0
+        self.alias: Loc | None = None  # where the outermost alias being expanded is used
         self.problems: list[Problem] = []
 
     def build(self, node: Node, loc: Loc) -> Any:
         self.doc.values[loc] = _mark(node)
-        self._bound(node, loc)
+        outermost = self._bound(node, loc)
+        try:
+            return self._node(node, loc)
+        finally:
+            if outermost:
+                self.alias = None
+
+    def _node(self, node: Node, loc: Loc) -> Any:
         if isinstance(node, ScalarNode):
             return self._scalar(node, loc)
         self.open.add(id(node))
@@ -97,16 +106,24 @@ class _Builder:
         finally:
             self.open.discard(id(node))
 
-    def _bound(self, node: Node, loc: Loc) -> None:
+    def _bound(self, node: Node, loc: Loc) -> bool:
+        """Refuse too deep a node, a recursive alias, or one alias too many; True at an outermost alias."""
         if len(loc) > MAX_DEPTH:
-            raise _Refused(node, _TOO_DEEP)
+            raise _Refused(_mark(node), _TOO_DEEP)
         if id(node) in self.open:
-            raise _Refused(node, "an alias refers to the node that contains it (a recursive alias)")
-        if id(node) in self.seen:
-            self.expanded += 1
-            if self.expanded > MAX_ALIAS_NODES:
-                raise _Refused(node, f"aliases expand to more than {MAX_ALIAS_NODES} values (a 'billion laughs' file?)")
-        self.seen.add(id(node))
+            raise _Refused(_mark(node), "an alias refers to the node that contains it (a recursive alias)")
+        if id(node) not in self.seen:  # the first time: a node in its place, not an alias
+            self.seen.add(id(node))
+            return False
+        self.expanded += 1
+        if self.expanded > MAX_ALIAS_NODES:
+            alias = self.alias if self.alias is not None else loc
+            at = self.doc.keys.get(alias) or self.doc.values.get(alias[:-1], (1, 1))
+            message = f"aliases expand to more than {MAX_ALIAS_NODES} values (a 'billion laughs' file?)"
+            raise _Refused(at, message, ".".join(str(part) for part in alias))
+        outermost = self.alias is None
+        self.alias = self.alias if self.alias is not None else loc
+        return outermost
 
     def _report(self, node: Node, loc: Loc, message: str) -> None:
         where = ".".join(str(part) for part in loc)
@@ -123,22 +140,24 @@ class _Builder:
 
     def _mapping(self, node: MappingNode, loc: Loc) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
-        first: dict[Any, int] = {}
+        first: dict[Any, tuple[int, int]] = {}
         for key_node, value_node in node.value:
             key = self._key(key_node, loc)
             if key is _SKIP:
                 continue
             if key in first:  # the first value stands and is validated
-                self._report(key_node, (*loc, key), f"duplicate key {key!r} (first at line {first[key]})")
+                line, column = first[key]
+                self._report(key_node, (*loc, key), f"duplicate key {key!r} (first at line {line}, column {column})")
                 continue
-            first[key] = key_node.start_mark.line + 1
+            first[key] = _mark(key_node)
             self.doc.keys[(*loc, key)] = _mark(key_node)
             result[key] = self.build(value_node, (*loc, key))
         return result
 
     def _key(self, node: Node, loc: Loc) -> Any:
         """A mapping key, or _SKIP (reported) for one we will not read; only that entry is dropped."""
-        if node.tag == _TAG + "merge":
+        if node.tag == _TAG + "merge":  # the mapping lacks the merged keys: checking it would only say so
+            self.doc.damaged.append(loc)
             refusal: str | None = "merge keys (<<) are not supported; write the keys out"
         elif not isinstance(node, ScalarNode):
             refusal = "a mapping key must be a plain value, not a list or mapping"
@@ -237,7 +256,7 @@ def parse_text(path: str, text: str) -> tuple[Document, list[Problem]]:
     except _Failed as exc:
         return Document(path), [exc.problem]
     except _Refused as exc:
-        return Document(path), [_located(path, exc.node.start_mark, exc.args[0])]
+        return Document(path), [Problem(path, *exc.at, exc.where, exc.args[0])]
     doc.built = True
     return doc, builder.problems
 

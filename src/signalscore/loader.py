@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import difflib
-import types
-import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from signalscore.case import Case, case_issues, coding_issues
 from signalscore.document import Document, parse_file
-from signalscore.errors import InputError, Issue, Problem, UsageError
+from signalscore.errors import InputError, Issue, Loc, Problem, UsageError
+from signalscore.messages import closest, expected, found, hint, meant, neither, unknown_key
+from signalscore.partial import partial
 from signalscore.rubric import Rubric, rubric_issues
 
 M = TypeVar("M", bound=BaseModel)
@@ -30,6 +29,7 @@ class Corpus:
     files: dict[str, Path] = field(default_factory=dict)
     inputs: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    rubrics_dir: Path = Path("rubrics")
 
     def rubric_for(self, case: Case) -> Rubric:
         """The rubric a case is scored with."""
@@ -67,93 +67,120 @@ def kind_of(data: Any) -> str | None:
     return "case" if "rubric" in data or "codings" in data else None
 
 
-def _step(tp: Any, part: str | int) -> Any:
-    """The type one step down a validation path (for suggesting known keys)."""
-    origin = typing.get_origin(tp)
-    if origin is typing.Annotated:
-        return _step(typing.get_args(tp)[0], part)
-    if origin in (typing.Union, types.UnionType):
-        inner = [a for a in typing.get_args(tp) if a is not type(None)]
-        return _step(inner[0], part) if len(inner) == 1 else None
-    if origin is tuple:
-        return typing.get_args(tp)[0]
-    if origin is dict:
-        return typing.get_args(tp)[1]
-    if isinstance(tp, type) and issubclass(tp, BaseModel) and part in tp.model_fields:
-        return tp.model_fields[str(part)].annotation
-    return None
-
-
-def _unknown_key(model: type[BaseModel], loc: tuple[str | int, ...]) -> str:
-    tp: Any = model
-    for part in loc[:-1]:
-        tp = _step(tp, part)
-    known = list(tp.model_fields) if isinstance(tp, type) and issubclass(tp, BaseModel) else []
-    close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"unknown key {loc[-1]!r}{hint}"
-
-
 def _message(model: type[BaseModel], error: Any) -> Issue:
+    """One pydantic error in our words, the single place where messages are phrased."""
+    at_key = "[key]" in error["loc"]
     loc = tuple(part for part in error["loc"] if part != "[key]")
-    if error["type"] == "extra_forbidden":
-        return Issue(loc, _unknown_key(model, loc), at_key=True)
-    if error["type"] == "missing":
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return Issue(loc, unknown_key(model, loc), at_key=True)
+    if kind == "missing":
         return Issue(loc, f"missing required key {loc[-1]!r}")
-    message = str(error["msg"]).removeprefix("Value error, ")
-    return Issue(loc, message[:1].lower() + message[1:])
+    wanted = expected(kind, error.get("ctx") or {})
+    if wanted is None:  # our own validators' messages, and pydantic's for anything unforeseen
+        message = str(error["msg"]).removeprefix("Value error, ")
+        message = message[:1].lower() + message[1:]
+        if not message.startswith("expected "):
+            return Issue(loc, message, at_key=at_key)
+        wanted = message.removeprefix("expected ")
+    return Issue(loc, f"expected {wanted}, found {found(error.get('input'))}{hint(kind, error, wanted)}", at_key=at_key)
+
+
+def _shadowed(error: Any, errors: list[Any]) -> bool:
+    """A list's 'too short' that only counts items already reported as invalid."""
+    loc = error["loc"]
+    return error["type"] == "too_short" and any(e["loc"][: len(loc)] == loc and e is not error for e in errors)
+
+
+def _structural(model: type[M], doc: Document) -> tuple[M | None, list[Issue], list[Loc]]:
+    """The model, or the issues that stop it and the places of every error (said or not)."""
+    try:
+        return model.model_validate(doc.data), [], list(doc.damaged)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+    typos = {(*e["loc"][:-1], meant(model, e["loc"])) for e in errors if e["type"] == "extra_forbidden"}
+    # A missing key that an unknown key probably means is said once, by the unknown key's hint.
+    issues = [_message(model, e) for e in errors if not _shadowed(e, errors) and e["loc"] not in typos]
+    places = [tuple(p for p in e["loc"] if p != "[key]") for e in errors] + doc.damaged
+    return None, [i for i in issues if not _under(i.loc, doc.damaged)], places
+
+
+def _under(loc: Loc, places: Iterable[Loc]) -> bool:
+    """Whether loc is at or below one of the places."""
+    return any(loc[: len(place)] == place for place in places)
 
 
 def validate_model(model: type[M], doc: Document) -> tuple[M | None, list[Problem]]:
     """Validate a document's data against a model; every error located."""
-    try:
-        return model.model_validate(doc.data), []
-    except ValidationError as exc:
-        return None, [doc.problem(_message(model, e)) for e in exc.errors(include_url=False)]
+    item, issues, _ = _structural(model, doc)
+    return item, [doc.problem(issue) for issue in issues]
+
+
+@dataclass
+class _Checked(Generic[M]):
+    """A validated model, or a partial one with the places of its structural errors."""
+
+    item: M
+    doc: Document
+    errors: list[Loc]
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def located(self, issues: Iterable[Issue]) -> list[Problem]:
+        """Located cross-check issues, except those at or under a structural error (already reported)."""
+        return [self.doc.problem(issue) for issue in issues if not _under(issue.loc, self.errors)]
+
+
+def _check(model: type[M], doc: Document, cross: Callable[[M], list[Issue]]) -> tuple[_Checked[M], list[Problem]]:
+    """Validate, then cross-check what is valid, so one run reports both kinds of problem."""
+    item, issues, places = _structural(model, doc)
+    checked = _Checked(item or partial(model, doc.data), doc, places)
+    return checked, [doc.problem(issue) for issue in issues] + checked.located(cross(checked.item))
 
 
 @dataclass
 class _Parsed:
-    rubrics: list[tuple[Rubric, Document]] = field(default_factory=list)
-    cases: list[tuple[Case, Document]] = field(default_factory=list)
+    rubrics: list[_Checked[Rubric]] = field(default_factory=list)
+    cases: list[_Checked[Case]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     read: list[Path] = field(default_factory=list)
+
+
+def _take(doc: Document, problems: list[Problem], parsed: _Parsed) -> None:
+    """Classify one parsed document and check it as a rubric or a case."""
+    parsed.problems += problems
+    if not doc.built or () in doc.damaged:
+        return
+    kind = kind_of(doc.data)
+    if kind == "rubric":
+        rubric, found = _check(Rubric, doc, rubric_issues)
+        parsed.rubrics.append(rubric)
+    elif kind == "case":
+        case, found = _check(Case, doc, case_issues)
+        parsed.cases.append(case)
+    else:
+        found = [doc.first_line(neither(doc.data))]
+    parsed.problems += found
 
 
 def _read(files: Sequence[Path], parsed: _Parsed) -> None:
     for path in files:
         parsed.read.append(path)
-        doc, problems = parse_file(path)
-        parsed.problems += problems
-        if problems:
-            continue
-        kind = kind_of(doc.data)
-        if kind is None:
-            what = "a mapping" if isinstance(doc.data, dict) else f"a {type(doc.data).__name__}"
-            message = f"not a rubric (no 'features' key) or a case (no 'rubric' or 'codings' key): found {what}"
-            parsed.problems.append(Problem(doc.path, 1, 1, "", message))
-        elif kind == "rubric":
-            _add(Rubric, doc, parsed.rubrics, parsed.problems, rubric_issues)
-        else:
-            _add(Case, doc, parsed.cases, parsed.problems, case_issues)
+        _take(*parse_file(path), parsed)
 
 
-def _add(model: type[M], doc: Document, into: list[tuple[M, Document]], problems: list[Problem], check: Any) -> None:
-    item, found = validate_model(model, doc)
-    if item is not None:
-        found = [doc.problem(issue) for issue in check(item)]
-        into.append((item, doc))
-    problems += found
-
-
-def _unique_ids(items: Sequence[tuple[Any, Document]], noun: str) -> list[Problem]:
+def _unique_ids(items: Sequence[_Checked[Any]], noun: str) -> list[Problem]:
     first: dict[str, str] = {}
     problems: list[Problem] = []
-    for item, doc in items:
-        if item.id in first:
-            message = f"duplicate {noun} id {item.id!r} (first in {first[item.id]})"
-            problems.append(doc.problem(Issue(("id",), message)))
-        first.setdefault(item.id, doc.path)
+    for checked in items:
+        ident = checked.item.id
+        if not isinstance(ident, str):
+            continue
+        if ident in first:
+            problems += checked.located([Issue(("id",), f"duplicate {noun} id {ident!r} (first in {first[ident]})")])
+        first.setdefault(ident, checked.doc.path)
     return problems
 
 
@@ -169,36 +196,52 @@ def _library(rubrics_dir: Path, known: set[str], parsed: _Parsed) -> None:
     parsed.read += extra.read
 
 
-def _override(rubric: str, rubrics: dict[str, Rubric], parsed: _Parsed, rubrics_dir: Path) -> Rubric:
-    path = Path(rubric)
-    if path.is_file():
-        found = _Parsed()
-        _read([path], found)
-        if found.problems:
-            raise InputError(found.problems)
-        if not found.rubrics:
-            raise UsageError(f"rubric {rubric}: the file is not a rubric")
-        # The override stands apart from the rubrics folder: a copy of a rubric there is no duplicate.
-        parsed.read.append(path)
-        return found.rubrics[0][0]
-    if rubric in rubrics:
-        return rubrics[rubric]
-    known = ", ".join(sorted(rubrics)) or "none"
-    raise UsageError(f"rubric {rubric!r}: no such file, and no rubric with that id in {rubrics_dir}/ (known: {known})")
+def _override_file(path: Path, parsed: _Parsed) -> Rubric:
+    doc, problems = parse_file(path)
+    if doc.built and kind_of(doc.data) != "rubric":
+        raise UsageError(f"rubric {path}: the file is not a rubric (a rubric has a 'features' key)")
+    found = _Parsed()
+    _take(doc, problems, found)
+    if found.problems:
+        raise InputError(found.problems)
+    # The override stands apart from the rubrics folder: a copy of a rubric there is no duplicate.
+    parsed.read.append(path)
+    return found.rubrics[0].item
 
 
-def _assign(case: Case, doc: Document, corpus: Corpus, override: Rubric | None, rubrics_dir: Path) -> list[Problem]:
+def _override(rubric: str, parsed: _Parsed, rubrics_dir: Path) -> Rubric:
+    if Path(rubric).is_file():
+        return _override_file(Path(rubric), parsed)
+    for checked in parsed.rubrics:
+        if checked.item.id == rubric and checked.valid:
+            return checked.item
+        if checked.item.id == rubric:
+            raise InputError(parsed.problems)
+    known = closest(rubric, _ids(parsed.rubrics))
+    raise UsageError(f"rubric {rubric!r}: no such file, and no rubric with that id in {rubrics_dir}/ ({known})")
+
+
+def _ids(rubrics: Iterable[_Checked[Rubric]]) -> set[str]:
+    return {c.item.id for c in rubrics if isinstance(c.item.id, str)}
+
+
+def _assign(checked: _Checked[Case], corpus: Corpus, parsed: _Parsed, override: Rubric | None) -> list[Problem]:
+    """Find a case's rubric, add a valid case to the corpus, and check its codings against the rubric."""
+    case = checked.item
     rubric = override or corpus.rubrics.get(case.rubric)
     if rubric is None:
-        known = ", ".join(sorted(corpus.rubrics)) or "none"
-        message = f"rubric {case.rubric!r} not found in the paths given or in {rubrics_dir}/ (known: {known})"
-        return [doc.problem(Issue(("rubric",), message))]
-    corpus.rubrics.setdefault(rubric.id, rubric)
-    corpus.rubric_of[case.id] = rubric.id
-    corpus.cases.append(case)
-    corpus.files[case.id] = Path(doc.path)
+        if case.rubric in _ids(parsed.rubrics):  # found but invalid: its own problems say why
+            return []
+        message = f"rubric {case.rubric!r} not found in the paths given or in {corpus.rubrics_dir}/"
+        message += f" ({closest(case.rubric, _ids(parsed.rubrics))})"
+        return checked.located([Issue(("rubric",), message)])
+    if checked.valid:
+        corpus.rubrics.setdefault(rubric.id, rubric)
+        corpus.rubric_of[case.id] = rubric.id
+        corpus.cases.append(case)
+        corpus.files[case.id] = Path(checked.doc.path)
     differs = override is not None and override.id != case.rubric
-    return [doc.problem(issue) for issue in coding_issues(case, rubric, override=differs)]
+    return checked.located(coding_issues(case, rubric, override=differs))
 
 
 def load(paths: Sequence[Path], rubric: str | None = None, rubrics_dir: Path = Path("rubrics")) -> Corpus:
@@ -207,16 +250,18 @@ def load(paths: Sequence[Path], rubric: str | None = None, rubrics_dir: Path = P
     parsed = _Parsed(problems=missing)
     _read(files, parsed)
     _library(rubrics_dir, {str(f) for f in files}, parsed)
-    rubrics = {item.id: item for item, _ in reversed(parsed.rubrics)}
-    override = _override(rubric, rubrics, parsed, rubrics_dir) if rubric else None
-    corpus = Corpus(rubrics={override.id: override} if override else dict(rubrics), inputs=parsed.read)
+    valid = {c.item.id: c.item for c in reversed(parsed.rubrics) if c.valid}
+    override = _override(rubric, parsed, rubrics_dir) if rubric else None
+    rubrics = {override.id: override} if override else valid
+    corpus = Corpus(rubrics=rubrics, inputs=parsed.read, rubrics_dir=rubrics_dir)
     problems = parsed.problems + _unique_ids(parsed.rubrics, "rubric") + _unique_ids(parsed.cases, "case")
-    for case, doc in parsed.cases:
-        problems += _assign(case, doc, corpus, override, rubrics_dir)
+    for case in parsed.cases:
+        problems += _assign(case, corpus, parsed, override)
     corpus.warnings = [p for p in problems if p.severity == "warning"]
     if any(p.severity == "error" for p in problems):
         raise InputError(problems)
     if override is None:
-        used = set(corpus.rubric_of.values()) | {item.id for item, doc in parsed.rubrics if doc.path in map(str, files)}
+        given = {str(f) for f in files}
+        used = set(corpus.rubric_of.values()) | {c.item.id for c in parsed.rubrics if c.doc.path in given}
         corpus.rubrics = {k: v for k, v in corpus.rubrics.items() if k in used}
     return corpus

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections import Counter
 from itertools import pairwise
@@ -46,7 +47,11 @@ class Level(Model):
     @model_validator(mode="before")
     @classmethod
     def _bare_label(cls, data: Any) -> Any:
-        return {"label": data} if isinstance(data, str) else data
+        if isinstance(data, str):
+            return {"label": data}
+        if not isinstance(data, dict | Level):
+            raise ValueError("expected a label (text) or a mapping with label and value")
+        return data
 
 
 _SCALE_KEYS: dict[str, frozenset[str]] = {
@@ -79,35 +84,43 @@ class Scale(Model):
 
     def _check_ordinal(self) -> str | None:
         if self.levels is None or len(self.levels) < 2:
-            return "an ordinal scale needs at least 2 levels"
-        values = [self.levels[k].value for k in sorted(self.levels)]
-        if any(v is None for v in values) and any(v is not None for v in values):
-            return "give a value on every level or on none"
+            return f"an ordinal scale needs at least 2 levels (found {len(self.levels or {})})"
+        levels = sorted(self.levels)
+        values = [self.levels[k].value for k in levels]
+        if None in values and any(v is not None for v in values):
+            bare = ", ".join(str(k) for k, v in zip(levels, values, strict=True) if v is None)
+            return f"give a value on every level or on none (no value on level {bare})"
         if values[0] is not None and any(b <= a for a, b in pairwise(values)):  # type: ignore[operator]
-            return "level values must increase strictly with the level"
+            shown = ", ".join(f"{k}: {v:g}" for k, v in zip(levels, values, strict=True))
+            return f"level values must increase strictly with the level (found {shown})"
         return None
 
     def _check_binary(self) -> str | None:
         return None
 
     def _check_count(self) -> str | None:
-        if (self.thresholds is None) == (self.cap is None):
-            return "a count scale takes exactly one of thresholds or cap"
+        if self.thresholds is not None and self.cap is not None:
+            return "a count scale takes thresholds or cap, not both"
+        if self.thresholds is None and self.cap is None:
+            return "a count scale needs thresholds (a list of counts) or cap (a count)"
         t = self.thresholds
-        if t is not None and (not t or any(b <= a for a, b in pairwise(t))):
-            return "thresholds must be a non-empty, strictly increasing list"
+        if t is not None and not t:
+            return "thresholds must not be empty"
+        if t is not None and any(b <= a for a, b in pairwise(t)):
+            return f"thresholds must increase strictly (found {', '.join(f'{x:g}' for x in t)})"
         return None
 
     def _check_continuous(self) -> str | None:
         if self.min is None or self.max is None:
             return "a continuous scale needs min and max"
-        return None if self.min < self.max else "min must be less than max"
+        return None if self.min < self.max else f"min ({self.min:g}) must be less than max ({self.max:g})"
 
     def value_problem(self, value: object) -> str | None:
         """Why `value` is not valid on this scale, or None when it is."""
         number = isinstance(value, int | float) and not isinstance(value, bool)
         if self.type == "binary":
-            return None if value in (True, False) and not isinstance(value, float) else "expected true, false, 1 or 0"
+            ok = value in (True, False) and not isinstance(value, float | str)
+            return None if ok else "expected true, false, 1 or 0, n/a or unknown"
         if self.type == "ordinal":
             assert self.levels is not None
             allowed = ", ".join(str(k) for k in sorted(self.levels))
@@ -205,18 +218,33 @@ def _duplicates(items: tuple[Any, ...], section: str) -> list[Issue]:
     ]
 
 
+def _undeclared(noun: str, name: str, declared: list[str]) -> str:
+    """Why a named dimension or reference is not there, with the closest declared id."""
+    if not declared:
+        return f"{noun} {name!r} is not declared (the rubric declares no {noun}s)"
+    close = difflib.get_close_matches(name, declared, n=1)
+    hint = f"did you mean {close[0]!r}?" if close else f"declared: {', '.join(declared)}"
+    return f"{noun} {name!r} is not declared ({hint})"
+
+
+def _ids(items: tuple[Any, ...]) -> list[str]:
+    """Declared ids in order, once each; an item the loader could not read (id None) declares nothing."""
+    return list(dict.fromkeys(item.id for item in items if isinstance(item.id, str)))
+
+
 def _feature_links(rubric: Rubric) -> list[Issue]:
-    dims = {d.id for d in rubric.dimensions}
-    refs = {r.id for r in rubric.references}
+    dims = _ids(rubric.dimensions)
+    refs = _ids(rubric.references)
     issues: list[Issue] = []
     for i, f in enumerate(rubric.features):
         if f.dimension is None and dims:
-            issues.append(Issue(("features", i), f"feature {f.id!r} needs a dimension: the rubric declares dimensions"))
+            message = f"feature {f.id!r} needs a dimension: the rubric declares dimensions ({', '.join(dims)})"
+            issues.append(Issue(("features", i, "dimension"), message))
         elif f.dimension is not None and f.dimension not in dims:
-            issues.append(Issue(("features", i, "dimension"), f"dimension {f.dimension!r} is not declared"))
+            issues.append(Issue(("features", i, "dimension"), _undeclared("dimension", f.dimension, dims)))
         for j, ref in enumerate(f.references):
             if ref not in refs:
-                issues.append(Issue(("features", i, "references", j), f"reference {ref!r} is not declared"))
+                issues.append(Issue(("features", i, "references", j), _undeclared("reference", ref, refs)))
     return issues
 
 
@@ -227,7 +255,7 @@ def rubric_issues(rubric: Rubric) -> list[Issue]:
     issues += _feature_links(rubric)
     used = {f.dimension for f in rubric.features}
     issues += [
-        Issue(("dimensions", i), f"dimension {d.id!r} has no feature")
+        Issue(("dimensions", i, "id"), f"dimension {d.id!r} has no feature")
         for i, d in enumerate(rubric.dimensions)
         if d.id not in used
     ]

@@ -1,0 +1,132 @@
+"""The words of every input problem: what was expected, what was found, what was probably meant."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel
+
+
+def _step(tp: Any, part: str | int) -> Any:
+    """The type one step down a validation path (for suggesting known keys)."""
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _step(typing.get_args(tp)[0], part)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _step(inner[0], part) if len(inner) == 1 else None
+    if origin is tuple:
+        return typing.get_args(tp)[0]
+    if origin is dict:
+        return typing.get_args(tp)[1]
+    if isinstance(tp, type) and issubclass(tp, BaseModel) and part in tp.model_fields:
+        return tp.model_fields[str(part)].annotation
+    return None
+
+
+def meant(model: type[BaseModel], loc: tuple[str | int, ...]) -> str | None:
+    """The known key closest to the unknown key at loc, if one is close."""
+    tp: Any = model
+    for part in loc[:-1]:
+        tp = _step(tp, part)
+    known = list(tp.model_fields) if isinstance(tp, type) and issubclass(tp, BaseModel) else []
+    close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def unknown_key(model: type[BaseModel], loc: tuple[str | int, ...]) -> str:
+    """An unknown key, with the known key it probably means."""
+    close = meant(model, loc)
+    hint = f" (did you mean {close!r}?)" if close else ""
+    return f"unknown key {loc[-1]!r}{hint}"
+
+
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "int_parsing": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "finite_number": "a finite number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "dict_type": "a mapping (key: value lines)",
+    "model_type": "a mapping (key: value lines)",
+    "model_attributes_type": "a mapping (key: value lines)",
+    "tuple_type": "a list",
+    "list_type": "a list",
+    "invalid_key": "a key that is text",
+    "string_too_short": "non-empty text",
+}
+_BOUNDS = {"greater_than": "gt", "greater_than_equal": "ge", "less_than": "lt", "less_than_equal": "le"}
+_BOUND_WORDS = {"gt": "greater than", "ge": "at least", "lt": "less than", "le": "at most"}
+_PATTERNS = {
+    "^[a-z0-9][a-z0-9-]*$": "an id of lowercase letters, digits and '-' (such as 'support-signals')",
+    "^[a-z][a-z0-9_]*$": "an id of lowercase letters, digits and '_' that starts with a letter (such as 'summit_held')",
+}
+
+
+def found(value: Any) -> str:
+    """A value as the YAML author would describe it."""
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str):
+        return repr(value if len(value) <= 40 else value[:37] + "...") if value else "empty text"
+    if isinstance(value, dict | list):
+        kind = "mapping" if isinstance(value, dict) else "list"
+        return f"a {kind}" if value else f"an empty {kind}"
+    return f"the date {value}" if isinstance(value, dt.date) else str(value)
+
+
+def expected(kind: str, ctx: dict[str, Any]) -> str | None:
+    """What a pydantic error type says was expected, in our words; None for our own validators."""
+    if kind in _EXPECTED:
+        return _EXPECTED[kind]
+    if kind in _BOUNDS:
+        bound = _BOUNDS[kind]
+        return f"a number {_BOUND_WORDS[bound]} {ctx[bound]:g}"
+    if kind == "string_pattern_mismatch":
+        return _PATTERNS.get(ctx["pattern"], f"text matching {ctx['pattern']}")
+    if kind == "literal_error":
+        return str(ctx["expected"])
+    if kind == "too_short":
+        count = ctx["min_length"]
+        return f"at least {count} item{'s' * (count != 1)}"
+    return "a date such as 2008-08-28" if kind.startswith("date_") else None
+
+
+def hint(kind: str, error: Any, wanted: str) -> str:
+    """A likely fix: quoting a value YAML read as a number, date or boolean; the closest allowed word."""
+    value = error.get("input")
+    if "text" in wanted and isinstance(value, int | float | dt.date):  # bool is an int: yes, no, on, off
+        return " (quote it to make it text)"
+    if kind == "literal_error" and isinstance(value, str):
+        options = re.findall(r"'([^']*)'", str(error["ctx"]["expected"]))
+        close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
+        return f" (did you mean {close[0]!r}?)" if close else ""
+    return ""
+
+
+def neither(data: Any) -> str:
+    """Why a top-level document is neither a rubric nor a case."""
+    if data is None:
+        return "the document is empty: expected a rubric or a case"
+    if not isinstance(data, dict):
+        return f"expected a rubric or a case (a mapping of keys to values), found {found(data)}"
+    near = [(k, m) for k in data for m in difflib.get_close_matches(str(k), ["features", "rubric", "codings"], 1)]
+    hint = f" (found {near[0][0]!r}: did you mean {near[0][1]!r}?)" if near else ""
+    return f"neither a rubric nor a case: a rubric has a 'features' key, a case a 'rubric' or 'codings' key{hint}"
+
+
+def closest(name: str, known: set[str]) -> str:
+    """'did you mean X?' for the closest known id, else the list of known ids."""
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    return f"did you mean {close[0]!r}?" if close else f"known: {', '.join(sorted(known)) or 'none'}"
