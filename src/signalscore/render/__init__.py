@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from signalscore.render.compare import render_compare
 from signalscore.render.explain import explain_frame, render_explain, shown_value
-from signalscore.render.grid import FORMATS, grid, plain, terminal_width, to_json
 from signalscore.render.markup import Markup, markup_of
 from signalscore.render.scores import FEATURE_KEYS, case_json, ordered, render_scores, rubric_json, score_frame
+from signalscore.render.tabular import FORMATS, grid, plain, terminal_width, to_json
 
 __all__ = [
     "FEATURE_KEYS",

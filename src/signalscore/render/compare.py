@@ -12,9 +12,9 @@ from signalscore.compare import Comparison
 from signalscore.render.changes import changes, signed
 from signalscore.render.compare_data import comparison_csv, comparison_json
 from signalscore.render.explain import shown_value
-from signalscore.render.grid import drawer, fill, fit, terminal_width, widest
 from signalscore.render.markup import Markup, markup_of
 from signalscore.render.scores import heading
+from signalscore.render.tabular import drawer, fill, fit, terminal_width, widest
 
 LABEL = "feature"
 

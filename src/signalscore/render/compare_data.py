@@ -10,7 +10,7 @@ import pandas as pd
 from signalscore.compare import Comparison
 from signalscore.render.changes import sentence
 from signalscore.render.explain import shown_value
-from signalscore.render.grid import grid, plain, to_json
+from signalscore.render.tabular import grid, plain, to_json
 
 
 def _case_json(comp: Comparison, row: dict[Hashable, Any]) -> dict[str, Any]:

@@ -8,9 +8,9 @@ import pandas as pd
 
 from signalscore.case import Case
 from signalscore.engine import Scores
-from signalscore.render.grid import abbreviate, fill, grid, terminal_width, to_json
 from signalscore.render.markup import Markup, markup_of
 from signalscore.render.scores import SHORT_HEADERS, case_json
+from signalscore.render.tabular import abbreviate, fill, grid, terminal_width, to_json
 from signalscore.rubric import Rubric
 
 # Level labels can be whole sentences; the terminal table shows their start.
@@ -45,6 +45,21 @@ def explain_frame(scores: Scores, rubric: Rubric, case: Case, full: bool = False
     return pd.DataFrame(rows)
 
 
+def grouped(frame: pd.DataFrame, rubric: Rubric, markup: Markup) -> pd.DataFrame:
+    """The explain table for reading: features indented under a row per dimension with its weight and points."""
+    text = ["feature", "value", "level", "confidence"]
+    shown = frame.assign(**{c: frame[c].map(markup.escape) for c in text})
+    if not rubric.dimensions:
+        return shown.drop(columns="dimension")
+    parts = []
+    for dim in rubric.dimensions:
+        members = shown[frame["dimension"] == dim.id]
+        head: dict[str, Any] = {"feature": markup.strong(markup.escape(dim.id)), "level": markup.escape(dim.label)}
+        head |= {"weight": members["weight"].sum(), "points": members["points"].sum(min_count=1)}
+        parts += [pd.DataFrame([head]), members.assign(feature=markup.indent + members["feature"])]
+    return pd.concat(parts, ignore_index=True)[[c for c in frame.columns if c != "dimension"]]
+
+
 def _citation(case: Case, source_id: str, markup: Markup) -> str:
     """A source as title (linked where the format allows), publisher, date."""
     source = next((s for s in case.sources if s.id == source_id), None)
@@ -67,7 +82,7 @@ def evidence_items(case: Case, rubric: Rubric, markup: Markup, width: int | None
         if coding.rationale:
             head += ": " + markup.escape(" ".join(coding.rationale.split()))
         quotes = [
-            f"[{markup.escape(e.source)}] {markup.quote(markup.escape(' '.join(e.quote.split())))} "
+            f"{markup.escape(f'[{e.source}]')} {markup.quote(markup.escape(' '.join(e.quote.split())))} "
             f"({_citation(case, e.source, markup)})"
             + (f"; {markup.escape(' '.join(e.note.split()))}" if e.note else "")
             for e in coding.evidence
@@ -125,9 +140,9 @@ def render_explain(
     if fmt == "csv":
         return _explain_csv(scores, rubric, case)
     markup = markup_of(fmt)
-    frame = explain_frame(scores, rubric, case, full=fmt != "table")
+    frame = grouped(explain_frame(scores, rubric, case, full=fmt != "table"), rubric, markup)
     limit = width or terminal_width()
-    table = grid(frame, fmt, precision, width=limit, shrink=["level", "dimension", "feature"], short=SHORT_HEADERS)
+    table = grid(frame, fmt, precision, width=limit, shrink=["level", "feature"], short=SHORT_HEADERS, marked=True)
     wrap = limit if fmt == "table" else None
     items = evidence_items(case, rubric, markup, wrap)
     summary = [fill(markup.escape(line), wrap) for line in summary_lines(scores, rubric, case, precision)]

@@ -8,8 +8,8 @@ from typing import Any
 import pandas as pd
 
 from signalscore.engine import Scores
-from signalscore.render.grid import fill, grid, plain, terminal_width, to_json
 from signalscore.render.markup import markup_of
+from signalscore.render.tabular import fill, grid, plain, terminal_width, to_json
 from signalscore.rubric import Rubric
 
 FEATURE_KEYS = ["id", "dimension", "status", "value", "normalized", "signal", "weight", "contribution", "confidence"]

@@ -113,17 +113,19 @@ def grid(
     width: int | None = None,
     shrink: Sequence[str] = (),
     short: Mapping[str, str] | None = None,
+    marked: bool = False,
 ) -> str:
     """A DataFrame as a table in a text format; numbers rounded for display only; user text escaped.
 
     In the `table` format with a width, headers take their `short` names and the `shrink` columns
-    are cut, in order, when the table is wider than the width.
+    are cut, in order, when the table is wider than the width. `marked` cells already hold markup.
     """
     if fmt == "csv":
         return str(frame.to_csv(index=False, lineterminator="\n"))
     markup = markup_of(fmt)
     shown = frame.astype(object).where(frame.notna(), "")
-    shown = shown.map(lambda v: markup.escape(v) if isinstance(v, str) else v)
+    if not marked:
+        shown = shown.map(lambda v: markup.escape(v) if isinstance(v, str) else v)
     floatfmt = [_DECIMALS.get(str(c), f".{precision}f") for c in frame.columns]
     draw = drawer(fmt, floatfmt)
     headers = [str(c) for c in frame.columns]
