@@ -36,7 +36,7 @@ class Markup:
 
     def link(self, markup: str, url: str | None) -> str:
         """Text linking to a URL; formats without links show the URL after the text, in angle brackets."""
-        return f"{markup} <{self.escape(url)}>" if url else markup
+        return f"{markup} {self.escape(f'<{url}>')}" if url else markup
 
     def heading(self, markup: str, level: int) -> str:
         return markup
