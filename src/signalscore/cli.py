@@ -110,10 +110,10 @@ def names(paths: list[Path] | None) -> str:
     return " ".join(str(p) for p in paths or [Path("cases")])
 
 
-def emit(text: str, output: Path | None, inputs: Iterable[Path]) -> None:
-    """Print, or write a file atomically; never over an input file."""
+def emit(text: str | bytes, output: Path | None, inputs: Iterable[Path]) -> None:
+    """Print, or write a file (text, or bytes such as a chart) atomically; never over an input file."""
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(text if isinstance(text, str) else text.decode("utf-8"))
         return
     target = output.resolve()
     if any(target == Path(p).resolve() for p in inputs):
@@ -122,8 +122,11 @@ def emit(text: str, output: Path | None, inputs: Iterable[Path]) -> None:
         raise UsageError(f"--output {output}: folder {output.parent} does not exist")
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        umask = os.umask(0)  # mkstemp makes 0600 files; an output to share gets the usual permissions
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -97,10 +97,10 @@ def summary_lines(scores: Scores, rubric: Rubric, case: Case, precision: int) ->
     row = scores.cases[(scores.cases["rubric"] == rubric.id) & (scores.cases["case"] == case.id)].iloc[0]
     period = f", {case.period.start} to {case.period.end}" if case.period else ""
     rank = "-" if pd.isna(row["rank"]) else row["rank"]
-    score = "no score" if pd.isna(row["score"]) else f"{row['score']:.{precision}f}"
+    score = "no score" if pd.isna(row["score"]) else f"score {row['score']:.{precision}f}"
     return [
         f"{case.sender} -> {case.recipient}{period}; rubric {rubric.id} {rubric.version}",
-        f"score {score} (bounds {row['score_low']:.{precision}f} to {row['score_high']:.{precision}f}), "
+        f"{score} (bounds {row['score_low']:.{precision}f} to {row['score_high']:.{precision}f}), "
         f"coverage {row['coverage']:.2f}, rank {rank}",
     ]
 
@@ -131,6 +131,23 @@ def _quotes(case: Case, feature_id: str, markup: Markup) -> str:
     return " | ".join(f"[{e.source}] {markup.quote(e.quote)} ({_citation(case, e.source, markup)})" for e in evidence)
 
 
+def explain_blocks(scores: Scores, rubric: Rubric, case: Case, fmt: str, precision: int, width: int) -> list[str]:
+    """Heading, summary, table and evidence of one case, as blocks of markup in a display format."""
+    markup = markup_of(fmt)
+    frame = grouped(explain_frame(scores, rubric, case, full=fmt != "table"), rubric, markup)
+    table = grid(frame, fmt, precision, width=width, shrink=["level", "feature"], short=SHORT_HEADERS, marked=True)
+    wrap = width if fmt == "table" else None
+    items = evidence_items(case, rubric, markup, wrap)
+    summary = [fill(markup.escape(line), wrap) for line in summary_lines(scores, rubric, case, precision)]
+    return [
+        markup.heading(fill(markup.escape(f"{case.id}: {case.title}"), wrap), 3),
+        markup.paragraph(summary),
+        table,
+        markup.heading("Evidence", 4) if items else "",
+        markup.items(items),
+    ]
+
+
 def render_explain(
     scores: Scores, rubric: Rubric, case: Case, fmt: str, precision: int = 1, width: int | None = None
 ) -> str:
@@ -139,19 +156,5 @@ def render_explain(
         return explain_json(scores, rubric, case)
     if fmt == "csv":
         return _explain_csv(scores, rubric, case)
-    markup = markup_of(fmt)
-    frame = grouped(explain_frame(scores, rubric, case, full=fmt != "table"), rubric, markup)
-    limit = width or terminal_width()
-    table = grid(frame, fmt, precision, width=limit, shrink=["level", "feature"], short=SHORT_HEADERS, marked=True)
-    wrap = limit if fmt == "table" else None
-    items = evidence_items(case, rubric, markup, wrap)
-    summary = [fill(markup.escape(line), wrap) for line in summary_lines(scores, rubric, case, precision)]
-    return markup.document(
-        [
-            markup.heading(fill(markup.escape(f"{case.id}: {case.title}"), wrap), 3),
-            markup.paragraph(summary),
-            table,
-            markup.heading("Evidence", 4) if items else "",
-            markup.items(items),
-        ]
-    )
+    blocks = explain_blocks(scores, rubric, case, fmt, precision, width or terminal_width())
+    return markup_of(fmt).document(blocks)

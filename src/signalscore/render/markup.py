@@ -86,6 +86,7 @@ class MarkdownMarkup(Markup):
 class HtmlMarkup(Markup):
     """An HTML fragment."""
 
+    indent = "&emsp;"
     links = True
 
     def escape(self, text: str) -> str:
@@ -112,7 +113,7 @@ class HtmlMarkup(Markup):
         return "<p>" + "<br>\n".join(lines) + "</p>"
 
     def items(self, items: Sequence[str]) -> str:
-        return "<ul>\n" + "\n".join(f"<li>{item}</li>" for item in items) + "\n</ul>"
+        return "<ul>\n" + "\n".join(f"<li>{item}</li>" for item in items) + "\n</ul>" if items else ""
 
 
 class LatexMarkup(Markup):
@@ -169,7 +170,8 @@ class LatexMarkup(Markup):
         return "\\\\\n".join(lines)
 
     def items(self, items: Sequence[str]) -> str:
-        return "\\begin{itemize}\n" + "\n".join(rf"\item {item}" for item in items) + "\n\\end{itemize}"
+        body = "\n".join(rf"\item {item}" for item in items)
+        return "\\begin{itemize}\n" + body + "\n\\end{itemize}" if items else ""
 
 
 _MARKUPS: dict[str, Markup] = {

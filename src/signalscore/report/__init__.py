@@ -1,0 +1,52 @@
+"""A reviewers' report in one file: rubric and weights, comparison, what changed, a chart, every case explained."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+
+from signalscore import __version__
+from signalscore.compare import Comparison
+from signalscore.engine import Scores
+from signalscore.loader import Corpus
+from signalscore.render.markup import markup_of
+from signalscore.report.chart import ALT_TEXT, contributions_chart
+from signalscore.report.page import html_page
+from signalscore.report.sections import cases_section, chart_section, comparison_section, rubric_section
+
+REPORT_FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
+
+
+@dataclass(frozen=True)
+class Report:
+    """The report's text and its chart (a PNG: inside the HTML, or to write beside the Markdown)."""
+
+    text: str
+    chart: bytes
+
+
+def _intro(corpus: Corpus, comps: list[Comparison]) -> list[str]:
+    pairs = sorted({f"{c.sender} -> {c.recipient}" for c in corpus.cases})
+    lines = [f"{len(c.ids)} case(s) under rubric {c.rubric.id} {c.rubric.version}: {', '.join(c.ids)}." for c in comps]
+    return [f"Signals: {'; '.join(pairs)}.", *lines, f"Made with signalscore {__version__}."]
+
+
+def build_report(
+    corpus: Corpus, scores: Scores, comps: list[Comparison], fmt: str, precision: int = 1, chart_name: str = ""
+) -> Report:
+    """The whole report in `html` (self-contained) or `markdown` (the chart is `chart_name`, beside it)."""
+    markup = markup_of(fmt)
+    chart = contributions_chart(comps, precision)
+    source = "data:image/png;base64," + base64.b64encode(chart).decode("ascii") if fmt == "html" else chart_name
+    title = "signalscore report: " + ", ".join(f"{c.rubric.title}" for c in comps)
+    blocks = [
+        markup.heading(markup.escape(title), 1),
+        markup.paragraph([markup.escape(x) for x in _intro(corpus, comps)]),
+    ]
+    for comp in comps:
+        blocks += rubric_section(comp.rubric, fmt)
+    blocks += comparison_section(comps, fmt, precision)
+    blocks += chart_section(fmt, source, ALT_TEXT)
+    blocks += cases_section(scores, comps, {c.id: c for c in corpus.cases}, fmt, precision)
+    body = markup.document(blocks)
+    return Report(html_page(title, body) if fmt == "html" else body, chart)

@@ -1,0 +1,84 @@
+"""The report's sections as markup blocks: rubric summary, comparison, chart, and each case explained."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from signalscore.case import Case
+from signalscore.compare import Comparison
+from signalscore.engine import Scores, Weights, base_weights
+from signalscore.render.compare import render_comparison
+from signalscore.render.explain import explain_blocks
+from signalscore.render.markup import Markup, markup_of
+from signalscore.render.tabular import grid
+from signalscore.rubric import Rubric
+
+# Report pages are read in a browser or an editor, never fitted to a terminal.
+NO_LIMIT = 10_000
+
+
+def weights_frame(rubric: Rubric) -> pd.DataFrame:
+    """Every feature with its dimension, direction, raw weight and share of the score when all are coded."""
+    shares = base_weights(Weights.of(rubric))
+    return pd.DataFrame(
+        {
+            "feature": [f.id for f in rubric.features],
+            "label": [f.label for f in rubric.features],
+            "dimension": [f.dimension or "" for f in rubric.features],
+            "direction": [f.direction for f in rubric.features],
+            "weight": [f"{f.weight:g}" for f in rubric.features],
+            "share": [f"{b:.1%}" for b in shares],
+        }
+    )
+
+
+def rubric_section(rubric: Rubric, fmt: str) -> list[str]:
+    """What the rubric measures, its scale and missing-value policy, and every weight."""
+    markup = markup_of(fmt)
+    lines = [f"{rubric.title}. Scale {rubric.scale.min:g} to {rubric.scale.max:g}; missing codings: {rubric.missing}."]
+    if rubric.dimensions:
+        dims = ", ".join(f"{d.label} (weight {d.weight:g})" for d in rubric.dimensions)
+        lines.append(f"Dimensions: {dims}.")
+    lines.append("Share: a feature's part of the score when every feature is coded.")
+    blocks = [markup.heading(markup.escape(f"Rubric {rubric.id} {rubric.version}"), 2)]
+    if rubric.description:
+        blocks.append(markup.paragraph([markup.escape(" ".join(rubric.description.split()))]))
+    return [*blocks, markup.paragraph([markup.escape(line) for line in lines]), grid(weights_frame(rubric), fmt)]
+
+
+def chart_section(fmt: str, source: str, alt: str) -> list[str]:
+    """The chart, embedded (HTML data URI) or referenced beside the report (Markdown)."""
+    markup = markup_of(fmt)
+    caption = "Each case's score split into the points each dimension contributes; cases in period order."
+    if fmt == "html":
+        image = f'<figure>\n<img src="{html.escape(source)}" alt="{html.escape(alt)}">\n'
+        image += f"<figcaption>{markup.escape(caption)}</figcaption>\n</figure>"
+    else:
+        image = f"![{markup.escape(alt)}](<{source}>)\n\n{markup.escape(caption)}"
+    return [markup.heading("Contributions by dimension", 2), image]
+
+
+def cases_section(
+    scores: Scores, comps: list[Comparison], cases: dict[str, Case], fmt: str, precision: int
+) -> list[str]:
+    """Each case in comparison order, explained feature by feature with its evidence and sources."""
+    markup = markup_of(fmt)
+    blocks = [markup.heading("Cases", 2)]
+    for comp in comps:
+        for case_id in comp.ids:
+            case = cases[case_id]
+            parts = explain_blocks(scores, comp.rubric, case, fmt, precision, NO_LIMIT)
+            summary = [markup.paragraph([markup.escape(" ".join(case.summary.split()))])] if case.summary else []
+            blocks += [*parts[:2], *summary, *parts[2:]]
+    return blocks
+
+
+def comparison_section(comps: list[Comparison], fmt: str, precision: int) -> list[str]:
+    """Every rubric's comparison table and what changed."""
+    markup: Markup = markup_of(fmt)
+    return [
+        markup.heading("Comparison", 2),
+        *(render_comparison(c, fmt, precision, NO_LIMIT).rstrip("\n") for c in comps),
+    ]

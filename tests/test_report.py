@@ -1,0 +1,188 @@
+"""The reviewers' report: a self-contained HTML page (or Markdown with its chart beside it), written atomically."""
+
+from __future__ import annotations
+
+import base64
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from signalscore.api import load_cases, score
+from signalscore.compare import compare_all
+from signalscore.report.chart import contributions_chart
+from tests.conftest import DEMO, ROOT
+
+Cli = Callable[..., Any]
+PNG = b"\x89PNG\r\n\x1a\n"
+VOID = {"meta", "img", "br", "hr", "link", "input"}
+
+
+class Page(HTMLParser):
+    """Tags, text, quotes, links and images of a page; fails on a closing tag that does not match."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[str] = []
+        self.tags: list[str] = []
+        self.quotes: list[str] = []
+        self.links: list[str] = []
+        self.images: list[dict[str, str | None]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        if tag == "q":
+            self.quotes.append("")
+        if tag == "a":
+            self.links.append(dict(attrs)["href"] or "")
+        if tag == "img":
+            self.images.append(dict(attrs))
+        if tag not in VOID:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.open and self.open[-1] == tag, f"</{tag}> closes <{self.open[-1] if self.open else None}>"
+        self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+        if self.open and self.open[-1] == "q":
+            self.quotes[-1] += data
+
+
+def parse(text: str) -> Page:
+    page = Page()
+    page.feed(text)
+    page.close()
+    assert page.open == [], f"unclosed: {page.open}"
+    return page
+
+
+def _report(cli: Cli, target: Path, cwd: Path = DEMO, *args: str) -> str:
+    run = cli("report", "--output", str(target), *args, cwd=cwd)
+    assert run.code == 0, run.err
+    assert run.out == ""
+    return target.read_text(encoding="utf-8")
+
+
+def _quotes(cases_dir: Path, rubrics_dir: Path) -> list[str]:
+    corpus = load_cases(cases_dir, rubrics_dir=rubrics_dir)
+    return [" ".join(e.quote.split()) for c in corpus.cases for coding in c.codings.values() for e in coding.evidence]
+
+
+def test_html_report_parses_and_holds_table_chart_and_every_quote(cli: Cli, tmp_path: Path) -> None:
+    page = parse(_report(cli, tmp_path / "report.html"))
+    assert page.tags[0] == "html" and "head" in page.tags and "title" in page.tags
+    assert page.tags.count("table") == 1 + 1 + 3  # weights, comparison, one per case
+    assert len(page.images) == 1
+    source = page.images[0]["src"] or ""
+    assert source.startswith("data:image/png;base64,")
+    assert base64.b64decode(source.split(",", 1)[1]).startswith(PNG)
+    assert page.images[0]["alt"]
+    assert sorted(page.quotes) == sorted(_quotes(DEMO / "cases", DEMO / "rubrics")) == ["we understand and support"]
+    assert page.links == ["https://example.org/joint-2010"]
+    text = "".join(page.text)
+    for needed in ("What changed", "Economic aid went from true to false: -5.0 points.", "37.5%", "Cases"):
+        assert needed in text
+
+
+def test_html_report_is_self_contained(cli: Cli, tmp_path: Path) -> None:
+    page = parse(_report(cli, tmp_path / "report.html"))
+    assert not {"script", "link", "iframe"} & set(page.tags)
+    assert all((i["src"] or "").startswith("data:") for i in page.images)
+
+
+def test_bundled_report_has_every_case_and_every_evidence_quote(cli: Cli, tmp_path: Path) -> None:
+    page = parse(_report(cli, tmp_path / "report.html", ROOT))
+    quotes = _quotes(ROOT / "cases", ROOT / "rubrics")
+    assert len(quotes) > 20
+    assert sorted(page.quotes) == sorted(quotes)
+    text = "".join(page.text)
+    for case in ("cn-ru-2008-georgia", "cn-ru-2014-crimea", "cn-ru-2022-ukraine"):
+        assert f"{case}: China" in text
+    assert all(link.startswith(("http://", "https://")) for link in page.links) and len(page.links) >= len(quotes) // 2
+
+
+def test_markdown_report_writes_its_chart_beside_it(cli: Cli, tmp_path: Path) -> None:
+    text = _report(cli, tmp_path / "review.md")
+    assert (tmp_path / "review.png").read_bytes().startswith(PNG)
+    assert "![" in text and "](<review.png>)" in text
+    assert text.startswith("# signalscore report: Demo rubric for tests\n")
+    assert "| **Words**" in text and '"we understand and support"' in text
+
+
+def test_report_files_are_readable_by_others_like_any_output(cli: Cli, tmp_path: Path) -> None:
+    _report(cli, tmp_path / "report.md")
+    umask = os.umask(0)
+    os.umask(umask)
+    for name in ("report.md", "report.png"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_report_needs_an_html_or_markdown_name(cli: Cli, tmp_path: Path) -> None:
+    run = cli("report", "--output", str(tmp_path / "report.pdf"))
+    assert run.code == 2
+    assert run.err == f"Error: --output {tmp_path / 'report.pdf'}: name a .html or .md file\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_report_without_output_is_a_usage_error(cli: Cli) -> None:
+    assert cli("report").code == 2
+
+
+def test_report_into_a_missing_folder_writes_nothing(cli: Cli, tmp_path: Path) -> None:
+    run = cli("report", "--output", str(tmp_path / "nowhere" / "report.md"))
+    assert run.code == 2 and "does not exist" in run.err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_report_never_overwrites_an_input(cli: Cli, tmp_path: Path) -> None:
+    case = tmp_path / "case.md"
+    case.write_text((DEMO / "cases" / "alpha-2010.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    before = case.read_bytes()
+    run = cli("report", str(case), "--output", str(case), "--rubrics-dir", str(DEMO / "rubrics"))
+    assert run.code == 2 and "refusing to overwrite" in run.err
+    assert case.read_bytes() == before
+
+
+HOSTILE = """\
+id: hostile
+rubric: demo
+title: '<img src=x onerror="alert(1)"> & $x$'
+sender: A
+recipient: B
+summary: "</p><script>alert(2)</script>"
+sources: [{id: s1, title: "<b>t</b>", url: "javascript:alert(3)"}]
+codings:
+  endorse: {value: 1, evidence: [{source: s1, quote: "</q><script>alert(4)</script>"}]}
+"""
+
+
+def test_hostile_text_stays_text(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "cases").mkdir()
+    (tmp_path / "cases" / "hostile.yaml").write_text(HOSTILE, encoding="utf-8")
+    run = cli("report", "-o", str(tmp_path / "r.html"), "--rubrics-dir", str(DEMO / "rubrics"), cwd=tmp_path)
+    assert run.code == 0, run.err
+    page = parse((tmp_path / "r.html").read_text(encoding="utf-8"))
+    assert "script" not in page.tags and len(page.images) == 1 and page.links == []
+    assert page.quotes == ["</q><script>alert(4)</script>"]
+    assert '<img src=x onerror="alert(1)"> & $x$' in "".join(page.text)
+
+
+def test_chart_is_a_png_with_one_panel_per_rubric() -> None:
+    corpus = load_cases(DEMO / "cases", rubrics_dir=DEMO / "rubrics")
+    png = contributions_chart(compare_all(score(corpus), corpus.rubrics))
+    assert png.startswith(PNG)
+
+
+def test_only_report_imports_matplotlib() -> None:
+    script = (
+        "import sys; from typer.testing import CliRunner; from signalscore.cli import app; "
+        "r = CliRunner().invoke(app, ['compare', '-f', 'html']); assert r.exit_code == 0, r.output; "
+        "assert 'matplotlib' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", script], cwd=DEMO, check=True)
