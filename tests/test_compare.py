@@ -182,3 +182,10 @@ def test_compare_writes_the_output_file(cli: Cli, tmp_path: Path) -> None:
     run = cli("compare", "--format", "markdown", "--output", str(target))
     assert run.code == 0 and run.out == ""
     assert target.read_text(encoding="utf-8").startswith("### demo 1.0.0")
+
+
+def test_a_single_case_has_no_delta_and_nothing_changed(cli: Cli) -> None:
+    run = cli("compare", "cases/alpha-2010.yaml")
+    assert run.code == 0, run.err
+    assert "Δ" not in run.out and "What changed" not in run.out
+    assert run.out.splitlines()[2].split() == ["alpha-2010"]

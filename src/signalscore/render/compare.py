@@ -114,8 +114,10 @@ def _table(comp: Comparison, fmt: str, precision: int, width: int) -> tuple[str,
 
 def _legend(comp: Comparison, markup: Markup, prefix: str, width: int | None) -> str:
     since = f"the baseline {comp.baseline}" if comp.baseline else "the case before"
-    cells = f"Cells: value{markup.dot}points; n/a: does not apply; ?: unknown. {markup.delta}: "
-    lines = [fill(cells + markup.escape(f"change in points from {since}."), width)]
+    legend = f"Cells: value{markup.dot}points; n/a: does not apply; ?: unknown."
+    if comp.pairs:
+        legend += f" {markup.delta}: " + markup.escape(f"change in points from {since}.")
+    lines = [fill(legend, width)]
     if prefix:
         lines.append(fill(markup.escape(f"Case ids are shown without their common prefix {prefix}"), width))
     return markup.paragraph(lines)
