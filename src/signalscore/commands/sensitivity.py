@@ -1,0 +1,117 @@
+"""`signalscore sensitivity`: how much scores and ranks move under weight and coding uncertainty."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TextIO
+
+import typer
+
+from signalscore.cli import (
+    Format,
+    FormatOpt,
+    OutputOpt,
+    Paths,
+    PrecisionOpt,
+    RubricOpt,
+    RubricsDir,
+    app,
+    emit,
+    guard,
+    load_corpus,
+)
+from signalscore.errors import UsageError
+
+Draws = Annotated[int, typer.Option("--draws", min=1, help="Monte Carlo draws.")]
+Seed = Annotated[int, typer.Option("--seed", min=0, help="Random seed: the same seed gives the same output.")]
+Spread = Annotated[
+    float, typer.Option("--weight-spread", help="Each raw weight is multiplied by U[1-F, 1+F]; 0 <= F < 1.")
+]
+SobolPair = Annotated[
+    tuple[str, str] | None,
+    typer.Option(
+        "--sobol-pair", help="Sobol indices of score(A) - score(B). Default: the two best cases.", show_default=False
+    ),
+]
+SobolSamples = Annotated[
+    int, typer.Option("--sobol-samples", min=0, help="Sobol base samples, a power of 2; 0 skips Sobol.")
+]
+# Runs shorter than this show no progress bar at all.
+PROGRESS_AFTER = 0.5
+
+
+@app.command()
+def sensitivity(
+    paths: Paths = None,
+    rubric: RubricOpt = None,
+    rubrics_dir: RubricsDir = Path("rubrics"),
+    draws: Draws = 10_000,
+    seed: Seed = 0,
+    weight_spread: Spread = 0.5,
+    sobol_pair: SobolPair = None,
+    sobol_samples: SobolSamples = 1024,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+    precision: PrecisionOpt = 1,
+) -> None:
+    """How sure is the ranking: score and rank spread over draws, break-even weights, Sobol indices."""
+
+    def body() -> None:
+        from signalscore.sensitivity.montecarlo import Settings
+        from signalscore.sensitivity.output import render
+
+        check_options(weight_spread, sobol_samples)
+        corpus = load_corpus(paths, rubric, rubrics_dir)
+        settings = Settings(draws=draws, seed=seed, spread=weight_spread)
+        reports = run(corpus, settings, sobol_pair, sobol_samples)
+        emit(render(reports, fmt.value, precision), output, corpus.inputs)
+
+    guard(body)
+
+
+def check_options(spread: float, samples: int) -> None:
+    """Usage errors the option types cannot express."""
+    if not 0 <= spread < 1:
+        raise UsageError(f"--weight-spread must be at least 0 and below 1 (got {spread:g})")
+    if samples & (samples - 1):
+        raise UsageError(f"--sobol-samples must be 0 or a power of 2 such as 512 or 1024 (got {samples})")
+
+
+def run(corpus: Any, settings: Any, pair: tuple[str, str] | None, samples: int) -> list[Any]:
+    """One report per rubric; with --sobol-pair, Sobol only for the rubric that scores both cases."""
+    from signalscore.frame import codings_frame
+    from signalscore.sensitivity.analysis import analyze
+
+    groups = {rid: [c for c in corpus.cases if corpus.rubric_of[c.id] == rid] for rid in corpus.rubrics}
+    groups = {rid: cases for rid, cases in groups.items() if cases}
+    if pair is not None and not any({c.id for c in cases} >= set(pair) for cases in groups.values()):
+        raise UsageError(f"--sobol-pair: no rubric scores both {pair[0]!r} and {pair[1]!r}")
+    reports = []
+    for rid, cases in groups.items():
+        mine = pair is None or {c.id for c in cases} >= set(pair)
+        r = corpus.rubrics[rid]
+        sobol = (pair, samples if mine else 0)
+        reports.append(analyze(r, codings_frame(r, cases), settings, sobol, progress_bar(sys.stderr)))
+    return reports
+
+
+def progress_bar(stream: TextIO, width: int = 30) -> Callable[[int, int], None] | None:
+    """A progress bar on a terminal for runs longer than PROGRESS_AFTER seconds; None when not a terminal."""
+    if not stream.isatty():
+        return None
+    start, shown = time.monotonic(), [False]
+
+    def update(done: int, total: int) -> None:
+        if not shown[0] and (done == total or time.monotonic() - start < PROGRESS_AFTER):
+            return
+        shown[0] = True
+        filled = width * done // total
+        stream.write(f"\rsimulating [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} draws")
+        if done == total:
+            stream.write("\r\033[K")
+        stream.flush()
+
+    return update

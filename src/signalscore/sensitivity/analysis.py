@@ -1,0 +1,71 @@
+"""One rubric's sensitivity analysis: Monte Carlo, break-even weights and Sobol indices together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from signalscore.errors import UsageError
+from signalscore.rubric import Rubric
+from signalscore.sensitivity.breakeven import BreakEven, break_even
+from signalscore.sensitivity.cases import CaseSet
+from signalscore.sensitivity.coding import CodingModel
+from signalscore.sensitivity.montecarlo import Progress, Settings, Summary, simulate, summarise
+from signalscore.sensitivity.sobol import SobolResult, sobol_indices
+
+# Pairwise tables and sentences cover at most this many cases, the best by point score.
+PAIRWISE_CASES = 20
+SOBOL_SAMPLES = 1024
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything the sensitivity command reports for one rubric."""
+
+    cases: CaseSet
+    unscored: tuple[str, ...]
+    settings: Settings
+    model: CodingModel
+    summary: Summary
+    shown: int
+    break_even: list[BreakEven]
+    sobol: SobolResult | None
+
+
+def analyze(
+    rubric: Rubric,
+    codings: pd.DataFrame,
+    settings: Settings,
+    sobol: tuple[tuple[str, str] | None, int] = (None, SOBOL_SAMPLES),
+    progress: Progress | None = None,
+) -> Report:
+    """Simulate, summarise, solve break-even weights and (unless sobol samples is 0) Sobol indices."""
+    every = CaseSet.of(rubric, codings)
+    cases = every.ranked()
+    model = settings.model or CodingModel.of(rubric.uncertainty)
+    settings = Settings(settings.draws, settings.seed, settings.spread, model)
+    shown = min(len(cases.ids), PAIRWISE_CASES)
+    summary = summarise(simulate(cases, settings, progress), shown)
+    pair, samples = sobol
+    indices = None
+    if samples and len(cases.ids) >= 2:
+        rows = sobol_rows(cases, pair)
+        indices = sobol_indices(cases, rows, settings.spread, samples, settings.seed)
+    unscored = tuple(i for i in every.ids if i not in cases.ids)
+    return Report(cases, unscored, settings, model, summary, shown, break_even(cases.take_first(shown)), indices)
+
+
+def sobol_rows(cases: CaseSet, pair: tuple[str, str] | None) -> tuple[int, int]:
+    """Rows of the Sobol pair: the one asked for, else the two best cases."""
+    if pair is None:
+        return (0, 1)
+    missing = [c for c in pair if c not in cases.ids]
+    if missing:
+        known = ", ".join(cases.ids)
+        raise UsageError(
+            f"--sobol-pair: no scored case {missing[0]!r} under rubric {cases.rubric.id!r} (cases: {known})"
+        )
+    if pair[0] == pair[1]:
+        raise UsageError("--sobol-pair needs two different cases")
+    return (cases.ids.index(pair[0]), cases.ids.index(pair[1]))

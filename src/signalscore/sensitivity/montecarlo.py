@@ -1,0 +1,170 @@
+"""Monte Carlo over weights and codings: score draws, then percentiles, rank and pairwise probabilities."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from signalscore.engine import RANK_DECIMALS, Weights
+from signalscore.sensitivity.cases import CaseSet
+from signalscore.sensitivity.coding import CodingModel
+from signalscore.sensitivity.plan import Plan, Scratch
+
+# Entries (draws x cases x features) per chunk: bounds memory at a few tens of MB whatever the size.
+CHUNK_ENTRIES = 1 << 18
+PERCENTILES = (5.0, 50.0, 95.0)
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What to draw: how many, from which seed, how far weights spread, which coding model."""
+
+    draws: int = 10_000
+    seed: int = 0
+    spread: float = 0.5
+    model: CodingModel | None = None
+
+
+def chunk_size(cases: int, features: int) -> int:
+    """Draws per chunk: a function of the problem's size only, so a seed gives the same stream."""
+    return max(1, CHUNK_ENTRIES // max(1, cases * features))
+
+
+def simulate(cases: CaseSet, settings: Settings, progress: Progress | None = None) -> np.ndarray:
+    """Scores of every case in every draw, shape (draws, cases), on the rubric's scale."""
+    plan = Plan.of(cases, settings.model or CodingModel.of(cases.rubric.uncertainty))
+    rng = np.random.default_rng(settings.seed)
+    step = chunk_size(*plan.fixed.shape)
+    draw = Drawer(plan, cases.weights, step, settings.spread)
+    out = np.empty((settings.draws, len(cases.ids)))
+    for start in range(0, settings.draws, step):
+        n = min(step, settings.draws - start)
+        rows = out[start : start + n]
+        np.multiply(draw(rng, n), cases.span, out=rows)
+        rows += cases.low
+        if progress:
+            progress(start + n, settings.draws)
+    return out
+
+
+class Drawer:
+    """One chunk of draws at a time, in buffers allocated once."""
+
+    def __init__(self, plan: Plan, w: Weights, step: int, spread: float) -> None:
+        self.plan, self.spread = plan, spread
+        self.scratch = Scratch.of(plan, step)
+        self.u_linear, self.u_steps = (np.empty((step, size)) for size in plan.sizes)
+        self.scorer = Scorer.of(plan.active, w, step)
+
+    def __call__(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """Σ e_f s_f of n draws: weights first, then codings, from one generator in a fixed order."""
+        lo, hi = 1 - self.spread, 1 + self.spread
+        w = self.scorer.w
+        feature = w.feature * rng.uniform(lo, hi, (n, w.feature.size))
+        dimension = w.dimension * rng.uniform(lo, hi, (n, w.dimension.size))
+        u_linear, u_steps = rng.random(out=self.u_linear[:n]), rng.random(out=self.u_steps[:n])
+        return self.scorer(feature, dimension, self.plan.signals(u_linear, u_steps, self.scratch))
+
+
+@dataclass(frozen=True)
+class Scorer:
+    """Section 3, step 3 for drawn weights, summed per dimension so that no per-entry weight array is built.
+
+    Which dimensions a case has active does not depend on the weights (they stay positive), so
+    the masks are computed once; a dimension with no active feature gets a denominator of 1 and
+    a numerator of 0, and its weight is left out of the case's total.
+    """
+
+    w: Weights
+    membership: np.ndarray
+    absent: np.ndarray
+    present: np.ndarray
+    buffer: np.ndarray
+
+    @classmethod
+    def of(cls, active: np.ndarray, w: Weights, step: int) -> Scorer:
+        """Masks of the cases' active features and dimensions, and a buffer for `step` draws."""
+        cells = active.astype(float).T[:, :, None] * w.onehot()[:, None, :]
+        present = cells.sum(axis=0) > 0
+        membership = cells.reshape(active.shape[1], -1)
+        buffer = np.empty((step, active.shape[0], w.dimension.size))
+        return cls(w, membership, (~present).astype(float).ravel(), present.astype(float), buffer)
+
+    def __call__(self, feature: np.ndarray, dimension: np.ndarray, signal: np.ndarray) -> np.ndarray:
+        """Σ e_f s_f per draw and case, from weights (draws, ·) and signals (draws, cases, features)."""
+        draws, cases, _ = signal.shape
+        by_dim = feature[:, :, None] * self.w.onehot()
+        weighted = np.matmul(signal, by_dim, out=self.buffer[:draws])
+        within = feature @ self.membership
+        within += self.absent
+        weighted /= within.reshape(draws, cases, -1)
+        total: np.ndarray = np.matmul(weighted, dimension[:, :, None])[..., 0]
+        total /= dimension @ self.present.T
+        return total
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the draws say about each case and pair."""
+
+    mean: np.ndarray
+    percentiles: np.ndarray
+    rank_counts: np.ndarray
+    above: np.ndarray
+    tie: np.ndarray
+
+
+def summarise(scores: np.ndarray, pairwise: int) -> Summary:
+    """Mean, percentiles, rank counts of every case; P(above) and P(tie) among the first `pairwise` cases."""
+    head = tie_keys(scores[:, :pairwise])
+    return Summary(
+        mean=scores.mean(axis=0),
+        percentiles=np.percentile(scores, PERCENTILES, axis=0),
+        rank_counts=rank_counts(scores),
+        above=(head[:, :, None] > head[:, None, :]).mean(axis=0),
+        tie=(head[:, :, None] == head[:, None, :]).mean(axis=0),
+    )
+
+
+def tie_keys(scores: np.ndarray) -> np.ndarray:
+    """Numbers that compare like the engine's scores rounded to RANK_DECIMALS (one multiply, one rint)."""
+    keys: np.ndarray = np.multiply(scores, 10.0**RANK_DECIMALS)
+    np.rint(keys, out=keys)
+    return keys
+
+
+def rank_counts(scores: np.ndarray) -> np.ndarray:
+    """counts[i, r]: draws in which case i has rank r + 1 (highest first; ties share the lowest rank)."""
+    draws, n = scores.shape
+    counts = np.zeros(n * n, dtype=np.int64)
+    step = max(1, CHUNK_ENTRIES // max(1, n))
+    for start in range(0, draws, step):
+        order, keys = _sorted_desc(tie_keys(scores[start : start + step]))
+        new = np.ones(keys.shape, dtype=bool)
+        new[:, 1:] = keys[:, 1:] != keys[:, :-1]
+        # Position of the first case of each tie group = the shared ("min") rank, 0-based.
+        first = np.maximum.accumulate(np.where(new, np.arange(n), 0), axis=1)
+        counts += np.bincount((order * n + first).ravel(), minlength=n * n)
+    return counts.reshape(n, n)
+
+
+def _sorted_desc(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: case indices from highest key to lowest, and the keys (shifted by a constant) in that order.
+
+    Packs (key, index) into one int64 and sorts values: several times faster than argsort.
+    Falls back to argsort when the keys span too wide a range to pack.
+    """
+    n = keys.shape[1]
+    bits = max(1, (n - 1).bit_length())
+    top = keys.max(initial=0.0)
+    spread = top - keys.min(initial=0.0)
+    if spread >= 2.0 ** (62 - bits):
+        order = np.argsort(-keys, axis=1)
+        return order, np.take_along_axis(keys, order, axis=1)
+    packed = (top - keys).astype(np.int64) << bits
+    packed |= np.arange(n)
+    packed.sort(axis=1)
+    return packed & ((1 << bits) - 1), -(packed >> bits)

@@ -1,0 +1,181 @@
+"""The sensitivity command's text: sections of tables and sentences per rubric, or one JSON document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from signalscore.render import grid, markup_of, plain, to_json
+from signalscore.sensitivity.analysis import Report
+from signalscore.sensitivity.report import (
+    break_even_frame,
+    break_even_sentences,
+    case_frame,
+    pair_sentences,
+    pairwise_frame,
+    sobol_frame,
+    sobol_sentence,
+)
+
+SOBOL_DECIMALS = 3
+
+
+def heading(r: Report) -> str:
+    """The rubric line, as the score command prints it."""
+    rubric = r.cases.rubric
+    return f"{rubric.id} {rubric.version}: {rubric.title} (scale {rubric.scale.min:g} to {rubric.scale.max:g})"
+
+
+def settings_lines(r: Report) -> list[str]:
+    """What was drawn, in words."""
+    s, m = r.settings, r.model
+
+    def levels(table: dict[str, float], sign: str = "") -> str:
+        return ", ".join(f"{k} {sign}{v:.4g}%" for k, v in ((k, 100 * v) for k, v in table.items()))
+
+    lines = [
+        f"{s.draws:,} draws, seed {s.seed}. Each raw weight times U[{1 - s.spread:g}, {1 + s.spread:g}], then renormalised.",
+        f"Codings by confidence: P(ordinal level moves) {levels(m.level_shift)}; P(binary flips) "
+        f"{levels(m.binary_flip)}; counts and numbers {levels(m.relative_error, '±')} relative. "
+        "Unknown features drawn uniformly over their scale.",
+    ]
+    if r.unscored:
+        lines.append(f"Left out (no score): {', '.join(r.unscored)}.")
+    return lines
+
+
+def sections(r: Report, fmt: str, precision: int) -> list[tuple[str, list[str], str]]:
+    """(title, sentences, table) of every section of one rubric's report."""
+    shown = f" (the {r.shown} best cases)" if r.shown < len(r.cases.ids) else ""
+    parts = [
+        ("Scores over draws", [], grid(case_frame(r, True), fmt, precision)),
+        (f"P(row scores above column){shown}", pair_sentences(r), grid(pairwise_frame(r), fmt, precision)),
+    ]
+    if len(r.cases.ids) > 1:
+        title = "Break-even weights: the factor on one weight alone that makes the pair tie"
+        parts.append((title, break_even_sentences(r), grid(break_even_frame(r, True), fmt, precision)))
+    stable = r.sobol is None or r.sobol.stable
+    parts.append(("Sobol indices", [sobol_sentence(r)], "" if stable else grid(sobol_frame(r), fmt, SOBOL_DECIMALS)))
+    return parts
+
+
+def render_text(reports: list[Report], fmt: str, precision: int) -> str:
+    """Table, markdown, html or latex: per rubric a heading and the settings, then each section."""
+    m = markup_of(fmt)
+    blocks = []
+    for r in reports:
+        blocks += [m.heading(m.escape(heading(r)), 3), m.paragraph([m.escape(line) for line in settings_lines(r)])]
+        for title, sentences, table in sections(r, fmt, precision):
+            words = m.paragraph([m.escape(s) for s in sentences]) if sentences else ""
+            blocks += [m.heading(m.escape(title), 4), table, words]
+    return m.document(blocks)
+
+
+def render_csv(reports: list[Report]) -> str:
+    """Four CSV tables (cases, pairwise, break-even, Sobol), each with a rubric column, a blank line apart."""
+    tables: dict[str, list[pd.DataFrame]] = {"cases": [], "pairwise": [], "break_even": [], "sobol": []}
+    for r in reports:
+        rid = r.cases.rubric.id
+        tables["cases"].append(case_frame(r, False).assign(rubric=rid))
+        pairs = pd.DataFrame(_pairwise_json(r), columns=["above", "below", "p_above", "p_below", "p_tie"])
+        tables["pairwise"].append(pairs.assign(rubric=rid))
+        tables["break_even"].append(break_even_frame(r, False).assign(rubric=rid))
+        if r.sobol is not None and not r.sobol.stable:
+            tables["sobol"].append(sobol_frame(r).assign(rubric=rid, above=r.sobol.above, below=r.sobol.below))
+    out = []
+    for frames in tables.values():
+        if frames:
+            flat = pd.concat(frames, ignore_index=True)
+            out.append(grid(flat[["rubric", *[c for c in flat.columns if c != "rubric"]]], "csv"))
+    return "\n".join(out)
+
+
+def report_json(r: Report) -> dict[str, Any]:
+    """One rubric's report as JSON-ready data."""
+    rubric, cases = r.cases.rubric, r.cases
+    return {
+        "id": rubric.id,
+        "version": rubric.version,
+        "title": rubric.title,
+        "scale": {"min": rubric.scale.min, "max": rubric.scale.max},
+        "draws": r.settings.draws,
+        "seed": r.settings.seed,
+        "weight_spread": r.settings.spread,
+        "uncertainty": {k: getattr(r.model, k) for k in ("level_shift", "binary_flip", "relative_error")},
+        "unscored": list(r.unscored),
+        "cases": [_case_json(r, i) for i in range(len(cases.ids))],
+        "pairwise": _pairwise_json(r),
+        "break_even": [
+            {
+                "above": e.above,
+                "below": e.below,
+                "kind": e.target.kind,
+                "weight": e.target.id,
+                "factor": e.factor,
+                "status": e.status,
+            }
+            for e in r.break_even
+        ],
+        "sentences": pair_sentences(r) + break_even_sentences(r),
+        "sobol": _sobol_json(r),
+    }
+
+
+def _case_json(r: Report, i: int) -> dict[str, Any]:
+    s, draws = r.summary, r.settings.draws
+    counts = s.rank_counts[i]
+    return {
+        "id": r.cases.ids[i],
+        "score": plain(r.cases.point[i]),
+        "rank": int(r.cases.rank()[i]),
+        "mean": plain(s.mean[i]),
+        **{f"p{q:g}": plain(s.percentiles[k, i]) for k, q in enumerate((5, 50, 95))},
+        "rank_probabilities": {str(k + 1): int(c) / draws for k, c in enumerate(counts) if c},
+    }
+
+
+def _pairwise_json(r: Report) -> list[dict[str, Any]]:
+    s, ids = r.summary, r.cases.ids
+    return [
+        {
+            "above": ids[i],
+            "below": ids[j],
+            "p_above": plain(s.above[i, j]),
+            "p_below": plain(s.above[j, i]),
+            "p_tie": plain(s.tie[i, j]),
+        }
+        for i in range(r.shown)
+        for j in range(i + 1, r.shown)
+    ]
+
+
+def _sobol_json(r: Report) -> dict[str, Any] | None:
+    s = r.sobol
+    if s is None:
+        return None
+    indices = [
+        {
+            "kind": t.kind,
+            "weight": t.id,
+            "S1": plain(s.s1[k]),
+            "S1_conf": plain(s.s1_conf[k]),
+            "ST": plain(s.st[k]),
+            "ST_conf": plain(s.st_conf[k]),
+        }
+        for k, t in enumerate(s.targets)
+    ]
+    return {
+        "above": s.above,
+        "below": s.below,
+        "samples": s.samples,
+        "stable": s.stable,
+        "indices": [] if s.stable else indices,
+    }
+
+
+def render(reports: list[Report], fmt: str, precision: int) -> str:
+    """The sensitivity command's output in one format."""
+    if fmt == "json":
+        return to_json({"rubrics": [report_json(r) for r in reports]})
+    return render_csv(reports) if fmt == "csv" else render_text(reports, fmt, precision)
