@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ _CONSTRUCTOR = SafeConstructor()
 # What a scalar constructor of PyYAML may raise on text it cannot read (e.g. `!!bool maybe`, 2008-13-45).
 _BAD_SCALAR = (ValueError, OverflowError, TypeError, LookupError, yaml.YAMLError)
 _KINDS = {_TAG + "timestamp": "date", _TAG + "int": "whole number", _TAG + "float": "number", _TAG + "bool": "boolean"}
+_WORD = re.compile(r"[\w/-]+")
 _TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels"
 
 
@@ -47,8 +49,7 @@ class Document:
         while loc and loc not in table:
             loc, table = loc[:-1], self.values
         line, column = table.get(loc, (1, 1))
-        where = ".".join(str(part) for part in issue.loc)
-        return Problem(self.path, line, column, where, issue.message, issue.severity)
+        return Problem(self.path, line, column, dotted(issue.loc), issue.message, issue.severity)
 
     def first_line(self, message: str) -> Problem:
         """A problem of the whole document, at its first key or value."""
@@ -63,6 +64,11 @@ class _Refused(Exception):
         super().__init__(message)
         self.at = at
         self.where = where
+
+
+def dotted(loc: Loc) -> str:
+    """A location as `features.3.weight`; a key that is not a plain word is quoted, so output stays one line."""
+    return ".".join(part if isinstance(part, str) and _WORD.fullmatch(part) else repr(part) for part in loc)
 
 
 def _tag_name(tag: str) -> str:
@@ -120,14 +126,13 @@ class _Builder:
             alias = self.alias if self.alias is not None else loc
             at = self.doc.keys.get(alias) or self.doc.values.get(alias[:-1], (1, 1))
             message = f"aliases expand to more than {MAX_ALIAS_NODES} values (a 'billion laughs' file?)"
-            raise _Refused(at, message, ".".join(str(part) for part in alias))
+            raise _Refused(at, message, dotted(alias))
         outermost = self.alias is None
         self.alias = self.alias if self.alias is not None else loc
         return outermost
 
     def _report(self, node: Node, loc: Loc, message: str) -> None:
-        where = ".".join(str(part) for part in loc)
-        self.problems.append(Problem(self.doc.path, *_mark(node), where, message))
+        self.problems.append(Problem(self.doc.path, *_mark(node), dotted(loc), message))
 
     def _damaged(self, node: Node, loc: Loc, message: str) -> None:
         """Record a part we will not read; it becomes None and is not validated further."""

@@ -229,6 +229,8 @@ def _assign(checked: _Checked[Case], corpus: Corpus, parsed: _Parsed, override: 
     """Find a case's rubric, add a valid case to the corpus, and check its codings against the rubric."""
     case = checked.item
     rubric = override or corpus.rubrics.get(case.rubric)
+    if rubric is None and not isinstance(case.rubric, str):  # no rubric named: already reported
+        return []
     if rubric is None:
         if case.rubric in _ids(parsed.rubrics):  # found but invalid: its own problems say why
             return []
