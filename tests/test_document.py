@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from signalscore import document
-from signalscore.document import MAX_ALIAS_NODES, MAX_BYTES, MAX_DEPTH, parse_file, parse_text
+from signalscore.document import MAX_ALIAS_NODES, MAX_BYTES, MAX_DEPTH, dotted, parse_file, parse_text
 from signalscore.errors import Issue, Problem
 
 
@@ -246,3 +246,15 @@ def test_unreadable_path_is_a_problem(tmp_path: Path) -> None:
     _, problems = parse_file(tmp_path)  # a folder cannot be read as a file
     assert len(problems) == 1
     assert problems[0].message.startswith("cannot read: ")
+
+
+def test_dotted_quotes_keys_that_are_not_plain_words() -> None:
+    assert dotted(("features", 3, "weight")) == "features.3.weight"
+    assert dotted(("codings", "n/a", "x-y", "été")) == "codings.n/a.x-y.été"
+    assert dotted(("codings", "a\nb", "two words", "x.y", None, 1.5)) == "codings.'a\\nb'.'two words'.'x.y'.None.1.5"
+
+
+def test_a_key_with_a_newline_stays_on_one_line() -> None:
+    assert messages('a: 1\n"x\\ny": 2\n"x\\ny": 3\n') == [
+        "3:1: 'x\\ny': duplicate key 'x\\ny' (first at line 2, column 1)"
+    ]

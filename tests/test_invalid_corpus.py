@@ -21,18 +21,23 @@ RUBRICS = Path("_rubrics")  # relative to INVALID, the working folder of these t
 FILES = sorted(p.name for p in INVALID.glob("*.yaml"))
 
 
-def header(name: str) -> tuple[list[str], str | None]:
-    """The '# expect:' lines and the optional '# rubric:' of a corpus file."""
-    expected: list[str] = []
-    rubric = None
-    for line in (INVALID / name).read_text(encoding="utf-8").splitlines():
-        if not line.startswith("#"):
-            break
-        if line.startswith("# expect: "):
-            expected.append(line.removeprefix("# expect: "))
-        elif line.startswith("# rubric: "):
-            rubric = line.removeprefix("# rubric: ").strip()
-    return expected, rubric
+class Header:
+    """What a corpus file states at its top: expected problems, and how to load it."""
+
+    def __init__(self, name: str) -> None:
+        self.expected: list[str] = []
+        self.rubric: str | None = None
+        self.also: list[str] = []
+        for line in (INVALID / name).read_text(encoding="utf-8").splitlines():
+            if not line.startswith("#"):
+                break
+            directive, _, value = line.removeprefix("# ").partition(": ")
+            if directive == "expect":
+                self.expected.append(value)
+            elif directive == "rubric":
+                self.rubric = value.strip()
+            elif directive == "also":
+                self.also.append(value.strip())
 
 
 def shown(problem: Problem) -> str:
@@ -40,10 +45,10 @@ def shown(problem: Problem) -> str:
     return str(problem).removeprefix(f"{problem.path}:")
 
 
-def problems_of(path: Path, rubric: str | None = None) -> list[Problem]:
-    """Every problem (errors and warnings) the loader reports for one file."""
+def problems_of(paths: list[Path], rubric: str | None = None) -> list[Problem]:
+    """Every problem (errors and warnings) the loader reports for the files."""
     try:
-        return load([path], rubric=rubric, rubrics_dir=RUBRICS).warnings
+        return load(paths, rubric=rubric, rubrics_dir=RUBRICS).warnings
     except InputError as exc:
         return exc.problems
 
@@ -52,30 +57,31 @@ def test_the_corpus_is_large_and_every_file_states_its_expectations() -> None:
     assert len(FILES) >= 30
     kinds = {name.split("-")[0] for name in FILES}
     assert kinds == {"rubric", "case", "doc"}
-    assert [name for name in FILES if not header(name)[0]] == []
+    assert [name for name in FILES if not Header(name).expected] == []
     assert (INVALID / "README.md").is_file()
+    assert all((INVALID / also).is_file() for name in FILES for also in Header(name).also)
 
 
 @pytest.mark.parametrize("name", FILES)
 def test_loader_reports_exactly_what_the_file_states(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(INVALID)
-    expected, rubric = header(name)
-    problems = problems_of(Path(name), rubric)
-    assert sorted(shown(p) for p in problems) == sorted(expected)
+    head = Header(name)
+    problems = problems_of([*map(Path, head.also), Path(name)], head.rubric)
+    assert sorted(shown(p) for p in problems) == sorted(head.expected)
     assert any(p.severity == "error" for p in problems)
     assert {p.path for p in problems} == {name}
 
 
 @pytest.mark.parametrize("name", FILES)
 def test_cli_prints_every_problem_located_and_exits_1(name: str, cli: Callable[..., Run]) -> None:
-    expected, rubric = header(name)
-    if rubric is None:
-        run = cli("validate", name, "--rubrics-dir", str(RUBRICS), cwd=INVALID)
+    head = Header(name)
+    if head.rubric is None:
+        run = cli("validate", *head.also, name, "--rubrics-dir", str(RUBRICS), cwd=INVALID)
     else:
-        run = cli("score", name, "--rubric", rubric, "--rubrics-dir", str(RUBRICS), cwd=INVALID)
+        run = cli("score", *head.also, name, "--rubric", head.rubric, "--rubrics-dir", str(RUBRICS), cwd=INVALID)
     assert run.code == 1
     *lines, summary = run.err.splitlines()
-    assert sorted(lines) == sorted(f"{name}:{e}" for e in expected)
+    assert sorted(lines) == sorted(f"{name}:{e}" for e in head.expected)
     positions = [tuple(map(int, re.match(r"[^:]+:(\d+):(\d+):", line).groups())) for line in lines]  # type: ignore[union-attr]
     assert positions == sorted(positions)
     errors = sum(": warning: " not in line for line in lines)
@@ -87,9 +93,9 @@ def test_validate_on_the_whole_corpus_reports_every_file(cli: Callable[..., Run]
     run = cli("validate", ".", "--rubrics-dir", str(RUBRICS), cwd=INVALID)
     assert run.code == 1
     printed = set(run.err.splitlines()[:-1])
-    alone = [name for name in FILES if header(name)[1] is None]
+    alone = [name for name in FILES if Header(name).rubric is None]
     # Together, the files know more rubric ids than _rubrics/ alone: only 'known: ...' lists differ.
-    stated = {f"{name}:{e}" for name in alone for e in header(name)[0] if "(known: " not in e}
+    stated = {f"{name}:{e}" for name in alone for e in Header(name).expected if "(known: " not in e}
     assert stated <= printed
     assert {line.split(":")[0] for line in printed} == set(alone) | {"case-other-rubric.yaml"}
 

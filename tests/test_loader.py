@@ -274,3 +274,13 @@ def test_validate_cli_exit_codes(work: Path, cli: Callable[..., Run]) -> None:
     bad = cli("validate", cwd=work)
     assert bad.code == 1
     assert bad.err.splitlines()[-1] == "3 problems found"
+
+
+def test_rubric_not_found_lists_a_few_known_ids_when_none_is_close(work: Path) -> None:
+    for i in range(10):
+        write(work / "rubrics" / f"r{i}.yaml", RUBRIC.read_text(encoding="utf-8").replace("tiny-loader", f"zz{i}"))
+    write(work / "cases" / "tiny-loader-case.yaml", "id: c\n" + CASE_HEAD.replace("tiny-loader", "support-signals"))
+    assert problems([Path("cases")]) == [
+        "cases/tiny-loader-case.yaml:2:9: rubric: rubric 'support-signals' not found in the paths given or in"
+        " rubrics/ (known: tiny-loader, zz0, zz1, zz2, zz3, zz4, zz5, zz6 and 3 more)"
+    ]

@@ -64,6 +64,7 @@ _EXPECTED = {
     "invalid_key": "a key that is text",
     "string_too_short": "non-empty text",
 }
+_SHOWN = 8  # ids listed when none is close
 _BOUNDS = {"greater_than": "gt", "greater_than_equal": "ge", "less_than": "lt", "less_than_equal": "le"}
 _BOUND_WORDS = {"gt": "greater than", "ge": "at least", "lt": "less than", "le": "at most"}
 _PATTERNS = {
@@ -129,4 +130,8 @@ def neither(data: Any) -> str:
 def closest(name: str, known: set[str]) -> str:
     """'did you mean X?' for the closest known id, else the list of known ids."""
     close = difflib.get_close_matches(name, sorted(known), n=1)
-    return f"did you mean {close[0]!r}?" if close else f"known: {', '.join(sorted(known)) or 'none'}"
+    if close:
+        return f"did you mean {close[0]!r}?"
+    shown = sorted(known)[:_SHOWN]
+    more = f" and {len(known) - _SHOWN} more" if len(known) > _SHOWN else ""
+    return f"known: {', '.join(shown) or 'none'}{more}"
