@@ -12,6 +12,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from signalscore.errors import Issue, Loc, Problem
+from signalscore.messages import yaml_syntax
 
 try:  # the C parser is several times faster; fall back to pure Python where it is missing
     from yaml import CSafeLoader as _Loader
@@ -211,38 +212,13 @@ def _decode(path: str, raw: bytes) -> str:
         raise _Failed(Problem(path, line, column, "", message)) from None
 
 
-def _position(text: str, index: int) -> tuple[int, int]:
-    """1-based line and column of a character index."""
-    line = text.count("\n", 0, index) + 1
-    return line, index - (text.rfind("\n", 0, index) + 1) + 1
-
-
-def _syntax(path: str, text: str, exc: yaml.YAMLError) -> Problem:
-    if isinstance(exc, yaml.reader.ReaderError):
-        line, column = _position(text, exc.position)
-        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
-        return Problem(path, line, column, "", f"YAML syntax: control character U+{code:04X} is not allowed")
-    if not isinstance(exc, yaml.MarkedYAMLError):
-        return _located(path, None, f"YAML syntax: {exc}".strip())
-    if "exceeded maximum nesting depth" in str(exc.problem):
-        return _located(path, exc.problem_mark, _TOO_DEEP)
-    message = f"YAML syntax: {exc.problem or exc.context}"
-    if message.endswith("found undefined alias") and exc.problem_mark is not None:  # libyaml omits the name
-        message += " " + (text[exc.problem_mark.index :].split(maxsplit=1) or [""])[0].rstrip(",]}")
-    started = exc.context_mark
-    if exc.context and exc.problem and exc.problem.startswith("but "):  # "expected one document, but found ..."
-        message = f"YAML syntax: {exc.context}, {exc.problem}"
-    elif exc.context and exc.problem and started is not None:
-        message += f" ({exc.context} at line {started.line + 1}, column {started.column + 1})"
-    return _located(path, exc.problem_mark or started, message)
-
-
 def _compose(path: str, text: str) -> Node | None:
     loader = _Loader(text)
     try:
         return loader.get_single_node()
     except yaml.YAMLError as exc:
-        raise _Failed(_syntax(path, text, exc)) from None
+        line, column, message = yaml_syntax(text, exc, _TOO_DEEP)
+        raise _Failed(Problem(path, line, column, "", message)) from None
     except RecursionError:  # only the pure-Python parser recurses; the C one stops at depth 1000
         raise _Failed(_located(path, None, _TOO_DEEP)) from None
     finally:

@@ -9,6 +9,7 @@ import types
 import typing
 from typing import Any
 
+import yaml
 from pydantic import BaseModel
 
 
@@ -135,3 +136,31 @@ def closest(name: str, known: set[str]) -> str:
     shown = sorted(known)[:_SHOWN]
     more = f" and {len(known) - _SHOWN} more" if len(known) > _SHOWN else ""
     return f"known: {', '.join(shown) or 'none'}{more}"
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of a character index."""
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def yaml_syntax(text: str, exc: yaml.YAMLError, too_deep: str) -> tuple[int, int, str]:
+    """Line, column and message of a YAML syntax error, in one line, with where its context started."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        return (*_position(text, exc.position), f"YAML syntax: control character U+{code:04X} is not allowed")
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return 1, 1, f"YAML syntax: {exc}".strip()
+    mark = exc.problem_mark or exc.context_mark
+    at = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    if "exceeded maximum nesting depth" in str(exc.problem):
+        return (*at, too_deep)
+    message = f"YAML syntax: {exc.problem or exc.context}"
+    if message.endswith("found undefined alias") and exc.problem_mark is not None:  # libyaml omits the name
+        message += " " + (text[exc.problem_mark.index :].split(maxsplit=1) or [""])[0].rstrip(",]}")
+    started = exc.context_mark
+    if exc.context and exc.problem and exc.problem.startswith("but "):  # "expected one document, but found ..."
+        message = f"YAML syntax: {exc.context}, {exc.problem}"
+    elif exc.context and exc.problem and started is not None:
+        message += f" ({exc.context} at line {started.line + 1}, column {started.column + 1})"
+    return (*at, message)
