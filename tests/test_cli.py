@@ -146,3 +146,15 @@ def test_version(cli: Cli) -> None:
 
     run = cli("--version")
     assert (run.code, run.out) == (0, f"signalscore {__version__}\n")
+
+
+def test_output_file_gets_the_usual_permissions(cli: Cli, tmp_path: Path) -> None:
+    import os
+
+    target = tmp_path / "scores.txt"
+    umask = os.umask(0o022)
+    try:
+        assert cli("score", "-o", str(target)).code == 0
+    finally:
+        os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o644

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 from pathlib import Path
@@ -111,26 +109,13 @@ def names(paths: list[Path] | None) -> str:
 
 
 def emit(text: str | bytes, output: Path | None, inputs: Iterable[Path]) -> None:
-    """Print, or write a file (text, or bytes such as a chart) atomically; never over an input file."""
+    """Print, or write a file (text, or bytes such as a chart) whole or not at all; never over an input file."""
     if output is None:
         sys.stdout.write(text if isinstance(text, str) else text.decode("utf-8"))
         return
-    target = output.resolve()
-    if any(target == Path(p).resolve() for p in inputs):
-        raise UsageError(f"--output {output} is one of the input files; refusing to overwrite it")
-    if not target.parent.is_dir():
-        raise UsageError(f"--output {output}: folder {output.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        umask = os.umask(0)  # mkstemp makes 0600 files; an output to share gets the usual permissions
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from signalscore.files import write_atomic
+
+    write_atomic(output, text.encode("utf-8") if isinstance(text, str) else text, inputs)
 
 
 def main() -> None:
