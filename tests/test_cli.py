@@ -75,7 +75,7 @@ def test_bad_input_exits_1_with_every_problem_and_no_traceback(cli: Cli, tmp_pat
     )
     run = cli("score", str(tmp_path), "--rubrics-dir", str(DEMO / "rubrics"))
     assert run.code == 1
-    located = [line.split(": ")[0].rsplit(":", 2)[1:] + [line.split(": ")[1]] for line in run.err.splitlines()[:-1]]
+    located = [[*line.split(": ")[0].rsplit(":", 2)[1:], line.split(": ")[1]] for line in run.err.splitlines()[:-1]]
     assert located == [["1", "5", "id"], ["7", "12", "codings.endorse.value"], ["8", "3", "codings.meetngs"]]
     assert run.err.splitlines()[-1] == "3 problems found"
     assert "Traceback" not in run.err and run.out == ""
