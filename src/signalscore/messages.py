@@ -110,6 +110,9 @@ def hint(kind: str, error: Any, wanted: str) -> str:
     value = error.get("input")
     if "text" in wanted and isinstance(value, int | float | dt.date):  # bool is an int: yes, no, on, off
         return " (quote it to make it text)"
+    if "n/a or unknown" in wanted and isinstance(value, str):
+        close = difflib.get_close_matches(value.lower(), ["n/a", "unknown"], n=1, cutoff=0.6)
+        return f" (did you mean {close[0]!r}?)" if close else ""
     if kind == "literal_error" and isinstance(value, str):
         options = re.findall(r"'([^']*)'", str(error["ctx"]["expected"]))
         close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
