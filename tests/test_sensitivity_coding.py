@@ -14,12 +14,12 @@ from signalscore.loader import load
 from signalscore.rubric import Rubric
 from signalscore.sensitivity.cases import CaseSet
 from signalscore.sensitivity.coding import CodingModel
-from signalscore.sensitivity.plan import Plan
+from signalscore.sensitivity.plan import LEVELS, UNIFORM, Plan
 from tests.conftest import DATA, DEMO
 
 SENS = DATA / "valid" / "sensitivity"
-# A fine, even grid of u in [0, 1): the share of grid points giving a value is that value's probability.
-GRID = (np.arange(40_000) + 0.5) / 40_000
+# Every possible 16-bit draw once: the share of them giving a value is exactly that value's probability.
+GRID = np.arange(LEVELS, dtype=UNIFORM)
 
 
 def sens_rubric() -> Rubric:
@@ -46,14 +46,14 @@ def outcomes(rubric: Rubric, feature: str, coding: Any, model: CodingModel | Non
 
 
 def shares(values: np.ndarray) -> dict[float, float]:
-    """Share of the grid giving each value (values rounded to 6 decimals)."""
+    """Share of all draws giving each value (values rounded to 6 decimals)."""
     keys, counts = np.unique(values.round(6), return_counts=True)
     return {float(k): float(c) / len(values) for k, c in zip(keys, counts, strict=True)}
 
 
 def expect(probabilities: dict[float, float]) -> Any:
     """The expected shares, keys rounded like `shares`."""
-    return pytest.approx({round(k, 6): p for k, p in probabilities.items()}, abs=1e-4)
+    return pytest.approx({round(k, 6): p for k, p in probabilities.items()}, abs=1 / LEVELS)
 
 
 def test_defaults_and_the_rubric_overrides() -> None:

@@ -14,8 +14,10 @@ from signalscore.case import Case
 from signalscore.engine import Weights, effective_weights, weighted_score
 from signalscore.frame import codings_frame
 from signalscore.loader import load
+from signalscore.sensitivity import ranks as ranks_module
 from signalscore.sensitivity.cases import CaseSet
-from signalscore.sensitivity.montecarlo import Scorer, Settings, rank_counts, simulate, summarise
+from signalscore.sensitivity.montecarlo import Scorer, Settings, simulate, summarise
+from signalscore.sensitivity.ranks import RankCounter, rank_counts
 from tests.conftest import DATA, DEMO
 
 SENS = DATA / "valid" / "sensitivity"
@@ -92,6 +94,17 @@ def test_identical_cases_tie_in_every_draw_and_share_the_better_rank() -> None:
     assert s.rank_counts[:, 2].sum() == 0
 
 
+def test_ranks_counted_during_the_simulation_equal_ranks_counted_after() -> None:
+    cs = with_twin(DEMO, "alpha-2014")
+    counter = RankCounter(1500, len(cs.ids), cs.low, cs.low + cs.span)
+    scores = simulate(cs, Settings(draws=1500, seed=4), ranks=counter)
+    assert (counter.counts() == rank_counts(scores)).all()
+    kept = summarise(scores.copy(), 20)
+    consumed = summarise(scores, 20, counter, consume=True)
+    for name in ("mean", "percentiles", "rank_counts", "above", "tie"):
+        assert np.array_equal(getattr(kept, name), getattr(consumed, name)), name
+
+
 def test_rank_probabilities_add_up_to_one_per_case() -> None:
     cs = loaded(DEMO)
     s = summarise(simulate(cs, Settings(draws=1000, seed=0)), 20)
@@ -108,6 +121,13 @@ def test_rank_counts_follow_the_engines_min_method(seed: int) -> None:
     for row in scores:
         ranks = pd.Series(row).round(9).rank(method="min", ascending=False).astype(int).to_numpy()
         expected[np.arange(n), ranks - 1] += 1
+    assert (rank_counts(scores) == expected).all()
+
+
+def test_rank_counts_survive_many_flushes_of_the_cell_buffer(monkeypatch: pytest.MonkeyPatch) -> None:
+    scores = np.random.default_rng(5).integers(0, 5, (777, 6)) * 1.0
+    expected = rank_counts(scores)
+    monkeypatch.setattr(ranks_module, "CELLS", 20)
     assert (rank_counts(scores) == expected).all()
 
 

@@ -12,6 +12,7 @@ from signalscore.sensitivity.breakeven import BreakEven, break_even
 from signalscore.sensitivity.cases import CaseSet
 from signalscore.sensitivity.coding import CodingModel
 from signalscore.sensitivity.montecarlo import Progress, Settings, Summary, simulate, summarise
+from signalscore.sensitivity.ranks import RankCounter
 from signalscore.sensitivity.sobol import SobolResult, sobol_indices
 
 # Pairwise tables and sentences cover at most this many cases, the best by point score.
@@ -46,7 +47,8 @@ def analyze(
     model = settings.model or CodingModel.of(rubric.uncertainty)
     settings = Settings(settings.draws, settings.seed, settings.spread, model)
     shown = min(len(cases.ids), PAIRWISE_CASES)
-    summary = summarise(simulate(cases, settings, progress), shown)
+    ranks = RankCounter(settings.draws, len(cases.ids), cases.low, cases.low + cases.span)
+    summary = summarise(simulate(cases, settings, progress, ranks), shown, ranks, consume=True)
     pair, samples = sobol
     indices = None
     if samples and len(cases.ids) >= 2:

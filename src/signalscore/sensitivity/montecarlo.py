@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from signalscore.engine import RANK_DECIMALS, Weights
+from signalscore.engine import Weights
 from signalscore.sensitivity.cases import CaseSet
 from signalscore.sensitivity.coding import CodingModel
 from signalscore.sensitivity.plan import Plan, Scratch
+from signalscore.sensitivity.ranks import RankCounter, tie_keys
 
 # Entries (draws x cases x features) per chunk: bounds memory at a few tens of MB whatever the size.
 CHUNK_ENTRIES = 1 << 18
@@ -33,8 +34,10 @@ def chunk_size(cases: int, features: int) -> int:
     return max(1, CHUNK_ENTRIES // max(1, cases * features))
 
 
-def simulate(cases: CaseSet, settings: Settings, progress: Progress | None = None) -> np.ndarray:
-    """Scores of every case in every draw, shape (draws, cases), on the rubric's scale."""
+def simulate(
+    cases: CaseSet, settings: Settings, progress: Progress | None = None, ranks: RankCounter | None = None
+) -> np.ndarray:
+    """Scores of every case in every draw, shape (draws, cases), on the rubric's scale; ranks counted on the way."""
     plan = Plan.of(cases, settings.model or CodingModel.of(cases.rubric.uncertainty))
     rng = np.random.default_rng(settings.seed)
     step = chunk_size(*plan.fixed.shape)
@@ -45,6 +48,8 @@ def simulate(cases: CaseSet, settings: Settings, progress: Progress | None = Non
         rows = out[start : start + n]
         np.multiply(draw(rng, n), cases.span, out=rows)
         rows += cases.low
+        if ranks is not None:
+            ranks.add(rows)
         if progress:
             progress(start + n, settings.draws)
     return out
@@ -56,7 +61,6 @@ class Drawer:
     def __init__(self, plan: Plan, w: Weights, step: int, spread: float) -> None:
         self.plan, self.spread = plan, spread
         self.scratch = Scratch.of(plan, step)
-        self.u_linear, self.u_steps = (np.empty((step, size)) for size in plan.sizes)
         self.scorer = Scorer.of(plan.active, w, step)
 
     def __call__(self, rng: np.random.Generator, n: int) -> np.ndarray:
@@ -65,8 +69,19 @@ class Drawer:
         w = self.scorer.w
         feature = w.feature * rng.uniform(lo, hi, (n, w.feature.size))
         dimension = w.dimension * rng.uniform(lo, hi, (n, w.dimension.size))
-        u_linear, u_steps = rng.random(out=self.u_linear[:n]), rng.random(out=self.u_steps[:n])
-        return self.scorer(feature, dimension, self.plan.signals(u_linear, u_steps, self.scratch))
+        n_linear, n_steps = self.plan.sizes
+        k = draw_16_bits(rng, n * (n_linear + n_steps)).reshape(n, -1)
+        return self.scorer(feature, dimension, self.plan.signals(k[:, :n_linear], k[:, n_linear:], self.scratch))
+
+
+def draw_16_bits(rng: np.random.Generator, size: int) -> np.ndarray:
+    """Uniform 16-bit integers: the generator's raw 64-bit output cut in four (the cheapest draw numpy has).
+
+    Read little-endian whatever the machine, so that a seed gives the same draws everywhere.
+    """
+    raw = rng.bit_generator.random_raw(-(-size // 4))
+    bits: np.ndarray = np.asarray(raw, dtype="<u8").view("<u2")[:size]
+    return bits
 
 
 @dataclass(frozen=True)
@@ -117,54 +132,15 @@ class Summary:
     tie: np.ndarray
 
 
-def summarise(scores: np.ndarray, pairwise: int) -> Summary:
-    """Mean, percentiles, rank counts of every case; P(above) and P(tie) among the first `pairwise` cases."""
-    head = tie_keys(scores[:, :pairwise])
-    return Summary(
-        mean=scores.mean(axis=0),
-        percentiles=np.percentile(scores, PERCENTILES, axis=0),
-        rank_counts=rank_counts(scores),
-        above=(head[:, :, None] > head[:, None, :]).mean(axis=0),
-        tie=(head[:, :, None] == head[:, None, :]).mean(axis=0),
-    )
+def summarise(scores: np.ndarray, pairwise: int, ranks: RankCounter | None = None, consume: bool = False) -> Summary:
+    """Mean, percentiles, rank counts of every case; P(above) and P(tie) among the first `pairwise` cases.
 
-
-def tie_keys(scores: np.ndarray) -> np.ndarray:
-    """Numbers that compare like the engine's scores rounded to RANK_DECIMALS (one multiply, one rint)."""
-    keys: np.ndarray = np.multiply(scores, 10.0**RANK_DECIMALS)
-    np.rint(keys, out=keys)
-    return keys
-
-
-def rank_counts(scores: np.ndarray) -> np.ndarray:
-    """counts[i, r]: draws in which case i has rank r + 1 (highest first; ties share the lowest rank)."""
-    draws, n = scores.shape
-    counts = np.zeros(n * n, dtype=np.int64)
-    step = max(1, CHUNK_ENTRIES // max(1, n))
-    for start in range(0, draws, step):
-        order, keys = _sorted_desc(tie_keys(scores[start : start + step]))
-        new = np.ones(keys.shape, dtype=bool)
-        new[:, 1:] = keys[:, 1:] != keys[:, :-1]
-        # Position of the first case of each tie group = the shared ("min") rank, 0-based.
-        first = np.maximum.accumulate(np.where(new, np.arange(n), 0), axis=1)
-        counts += np.bincount((order * n + first).ravel(), minlength=n * n)
-    return counts.reshape(n, n)
-
-
-def _sorted_desc(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per row: case indices from highest key to lowest, and the keys (shifted by a constant) in that order.
-
-    Packs (key, index) into one int64 and sorts values: several times faster than argsort.
-    Falls back to argsort when the keys span too wide a range to pack.
+    With `consume`, the percentiles reorder `scores` in place instead of copying 8 bytes per draw and case.
     """
-    n = keys.shape[1]
-    bits = max(1, (n - 1).bit_length())
-    top = keys.max(initial=0.0)
-    spread = top - keys.min(initial=0.0)
-    if spread >= 2.0 ** (62 - bits):
-        order = np.argsort(-keys, axis=1)
-        return order, np.take_along_axis(keys, order, axis=1)
-    packed = (top - keys).astype(np.int64) << bits
-    packed |= np.arange(n)
-    packed.sort(axis=1)
-    return packed & ((1 << bits) - 1), -(packed >> bits)
+    head = tie_keys(scores[:, :pairwise])
+    above = (head[:, :, None] > head[:, None, :]).mean(axis=0)
+    tie = (head[:, :, None] == head[:, None, :]).mean(axis=0)
+    counts = (ranks or RankCounter.of(scores)).counts()
+    mean = scores.mean(axis=0)
+    percentiles = np.percentile(scores, PERCENTILES, axis=0, overwrite_input=consume)
+    return Summary(mean=mean, percentiles=percentiles, rank_counts=counts, above=above, tie=tie)
