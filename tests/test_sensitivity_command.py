@@ -27,7 +27,10 @@ def test_the_table_names_cases_pairs_and_weights(cli: Cli) -> None:
     assert "Left out (no score): alpha-2020." in out
     assert "alpha-2010 scores above alpha-2014 in " in out
     assert "alpha-2010 and alpha-2014 swap only if the weight of feature aid is multiplied by 0.159." in out
-    assert "Of score(alpha-2010) - score(alpha-2014) with respect to the raw weights, 128 base samples:" in out
+    assert (
+        "Of score(alpha-2010) - score(alpha-2014) with respect to the raw weights, 128 base samples "
+        "(± is the half-width of a 95% confidence interval):"
+    ) in out
 
 
 @pytest.mark.parametrize("fmt", ["table", "markdown", "csv", "json", "html", "latex"])

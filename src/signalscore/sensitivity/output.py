@@ -45,18 +45,24 @@ def settings_lines(r: Report) -> list[str]:
     return lines
 
 
-def sections(r: Report, fmt: str, precision: int) -> list[tuple[str, list[str], str]]:
-    """(title, sentences, table) of every section of one rubric's report."""
+# A section: its title, then blocks in order, each a table (str) or sentences (list of str).
+Section = tuple[str, list[str | list[str]]]
+
+
+def sections(r: Report, fmt: str, precision: int) -> list[Section]:
+    """Every section of one rubric's report."""
     shown = f" (the {r.shown} best cases)" if r.shown < len(r.cases.ids) else ""
-    parts = [
-        ("Scores over draws", [], grid(case_frame(r, True), fmt, precision)),
-        (f"P(row scores above column){shown}", pair_sentences(r), grid(pairwise_frame(r), fmt, precision)),
+    parts: list[Section] = [
+        ("Scores over draws", [grid(case_frame(r, True), fmt, precision)]),
+        (f"P(row scores above column){shown}", [grid(pairwise_frame(r), fmt, precision), pair_sentences(r)]),
     ]
     if len(r.cases.ids) > 1:
         title = "Break-even weights: the factor on one weight alone that makes the pair tie"
-        parts.append((title, break_even_sentences(r), grid(break_even_frame(r, True), fmt, precision)))
-    stable = r.sobol is None or r.sobol.stable
-    parts.append(("Sobol indices", [sobol_sentence(r)], "" if stable else grid(sobol_frame(r), fmt, SOBOL_DECIMALS)))
+        parts.append((title, [grid(break_even_frame(r, True), fmt, precision), break_even_sentences(r)]))
+    sobol: list[str | list[str]] = [[sobol_sentence(r)]]
+    if r.sobol is not None and not r.sobol.stable:
+        sobol.append(grid(sobol_frame(r), fmt, SOBOL_DECIMALS))
+    parts.append(("Sobol indices", sobol))
     return parts
 
 
@@ -66,9 +72,9 @@ def render_text(reports: list[Report], fmt: str, precision: int) -> str:
     blocks = []
     for r in reports:
         blocks += [m.heading(m.escape(heading(r)), 3), m.paragraph([m.escape(line) for line in settings_lines(r)])]
-        for title, sentences, table in sections(r, fmt, precision):
-            words = m.paragraph([m.escape(s) for s in sentences]) if sentences else ""
-            blocks += [m.heading(m.escape(title), 4), table, words]
+        for title, body in sections(r, fmt, precision):
+            blocks.append(m.heading(m.escape(title), 4))
+            blocks += [b if isinstance(b, str) else m.paragraph([m.escape(s) for s in b]) for b in body if b]
     return m.document(blocks)
 
 
@@ -106,20 +112,16 @@ def report_json(r: Report) -> dict[str, Any]:
         "unscored": list(r.unscored),
         "cases": [_case_json(r, i) for i in range(len(cases.ids))],
         "pairwise": _pairwise_json(r),
-        "break_even": [
-            {
-                "above": e.above,
-                "below": e.below,
-                "kind": e.target.kind,
-                "weight": e.target.id,
-                "factor": e.factor,
-                "status": e.status,
-            }
-            for e in r.break_even
-        ],
+        "break_even": _break_even_json(r),
         "sentences": pair_sentences(r) + break_even_sentences(r),
         "sobol": _sobol_json(r),
     }
+
+
+def _break_even_json(r: Report) -> list[dict[str, Any]]:
+    keys = ("above", "below", "kind", "weight", "factor", "status")
+    rows = [(e.above, e.below, e.target.kind, e.target.id, e.factor, e.status) for e in r.break_even]
+    return [dict(zip(keys, row, strict=True)) for row in rows]
 
 
 def _case_json(r: Report, i: int) -> dict[str, Any]:

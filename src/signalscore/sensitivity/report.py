@@ -119,4 +119,6 @@ def sobol_sentence(r: Report) -> str:
     if s is None:
         return "Skipped (fewer than two scored cases, --sobol-samples 0, or --sobol-pair names another rubric's cases)."
     what = f"Of score({s.above}) - score({s.below}) with respect to the raw weights, {s.samples:,} base samples"
-    return f"{what}: stable (the difference does not vary with the weights)." if s.stable else f"{what}:"
+    if s.stable:
+        return f"{what}: stable (the difference does not vary with the weights)."
+    return f"{what} (± is the half-width of a 95% confidence interval):"

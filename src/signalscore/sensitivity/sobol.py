@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -47,33 +48,37 @@ def difference(cases: CaseSet, pair: tuple[int, int], raw: np.ndarray) -> np.nda
     return diff
 
 
-def sobol_indices(cases: CaseSet, pair: tuple[int, int], spread: float, samples: int, seed: int) -> SobolResult:
-    """Saltelli/Sobol sampling of every weight in [w(1-F), w(1+F)], renormalised inside the model."""
-    ts = targets(cases.rubric)
-    w = cases.weights
-    nominal = np.array([w.feature[t.index] if t.kind == "feature" else w.dimension[t.index] for t in ts])
-    zeros = np.zeros(len(ts))
-    result = SobolResult(cases.ids[pair[0]], cases.ids[pair[1]], samples, ts, True, zeros, zeros, zeros, zeros)
-    if spread == 0:
-        return result
-    from SALib.analyze import sobol as analyze  # type: ignore[import-untyped]
-    from SALib.sample import sobol as sample  # type: ignore[import-untyped]
-
-    problem = {
+def problem(cases: CaseSet, spread: float) -> dict[str, Any]:
+    """SALib's problem: every weight that can matter, each within [w(1-F), w(1+F)]."""
+    ts, w = targets(cases.rubric), cases.weights
+    nominal = [w.feature[t.index] if t.kind == "feature" else w.dimension[t.index] for t in ts]
+    return {
         "num_vars": len(ts),
         "names": [f"{t.kind}.{t.id}" for t in ts],
         "bounds": [[v * (1 - spread), v * (1 + spread)] for v in nominal],
     }
-    x = sample.sample(problem, samples, calc_second_order=False, scramble=True, seed=seed)
+
+
+def sobol_indices(cases: CaseSet, pair: tuple[int, int], spread: float, samples: int, seed: int) -> SobolResult:
+    """Saltelli/Sobol sampling of the raw weights, renormalised inside the model; stable when nothing moves."""
+    ts = targets(cases.rubric)
+    zeros = np.zeros(len(ts))
+    stable = SobolResult(cases.ids[pair[0]], cases.ids[pair[1]], samples, ts, True, zeros, zeros, zeros, zeros)
+    if spread == 0:
+        return stable
+    from SALib.analyze import sobol as analyze  # type: ignore[import-untyped]
+    from SALib.sample import sobol as sample  # type: ignore[import-untyped]
+
+    spec = problem(cases, spread)
+    x = sample.sample(spec, samples, calc_second_order=False, scramble=True, seed=seed)
     y = difference(cases, pair, x)
     if np.ptp(y) <= STABLE * cases.span:
-        return result
+        return stable
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         # SALib treats seed 0 as "no seed": shift it so every seed reproduces.
         si = analyze.analyze(
-            problem, y, calc_second_order=False, num_resamples=RESAMPLES, conf_level=CONF_LEVEL, seed=seed + 1
+            spec, y, calc_second_order=False, num_resamples=RESAMPLES, conf_level=CONF_LEVEL, seed=seed + 1
         )
-    return SobolResult(
-        result.above, result.below, samples, ts, False, *(np.asarray(si[k]) for k in ("S1", "S1_conf", "ST", "ST_conf"))
-    )
+    indices = (np.asarray(si[k]) for k in ("S1", "S1_conf", "ST", "ST_conf"))
+    return SobolResult(stable.above, stable.below, samples, ts, False, *indices)
