@@ -153,3 +153,26 @@ def test_no_progress_bar_off_a_terminal_or_on_a_short_run() -> None:
     assert update is not None
     update(1000, 1000)  # finished before PROGRESS_AFTER: nothing drawn
     assert stream.getvalue() == ""
+
+
+def test_one_scored_case_has_no_pairs_and_no_sobol(cli: Cli) -> None:
+    run = cli("sensitivity", "cases/alpha-2010.yaml", *QUICK, "-f", "json")
+    [rubric] = json.loads(run.out)["rubrics"]
+    assert [c["id"] for c in rubric["cases"]] == ["alpha-2010"]
+    assert rubric["cases"][0]["rank_probabilities"] == {"1": 1.0}
+    assert (rubric["pairwise"], rubric["break_even"], rubric["sobol"]) == ([], [], None)
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "csv", "json", "html", "latex"])
+def test_no_scored_case_is_reported_not_a_traceback(cli: Cli, fmt: str) -> None:
+    run = cli("sensitivity", "cases/alpha-2020.yaml", *QUICK, "-f", fmt)
+    assert run.code == 0 and run.err == ""
+    assert "alpha-2020" in run.out
+
+
+def test_each_rubric_gets_its_report_and_the_sobol_pair_only_its_own(cli: Cli) -> None:
+    paths = [str(p) for p in (DATA / "valid" / "demo" / "cases", SENS / "cases", DATA / "valid" / "demo" / "rubrics")]
+    paths.append(str(SENS / "rubrics"))
+    data = json.loads(cli("sensitivity", *paths, *QUICK, "--sobol-pair", "s-low", "s-mid", "-f", "json").out)
+    sobol = {r["id"]: r["sobol"] and (r["sobol"]["above"], r["sobol"]["below"]) for r in data["rubrics"]}
+    assert sobol == {"sens": ("s-low", "s-mid"), "demo": None}

@@ -38,11 +38,13 @@ def simulate(
     cases: CaseSet, settings: Settings, progress: Progress | None = None, ranks: RankCounter | None = None
 ) -> np.ndarray:
     """Scores of every case in every draw, shape (draws, cases), on the rubric's scale; ranks counted on the way."""
+    out = np.empty((settings.draws, len(cases.ids)))
+    if not cases.ids:
+        return out
     plan = Plan.of(cases, settings.model or CodingModel.of(cases.rubric.uncertainty))
     rng = np.random.default_rng(settings.seed)
     step = chunk_size(*plan.fixed.shape)
     draw = Drawer(plan, cases.weights, step, settings.spread)
-    out = np.empty((settings.draws, len(cases.ids)))
     for start in range(0, settings.draws, step):
         n = min(step, settings.draws - start)
         rows = out[start : start + n]

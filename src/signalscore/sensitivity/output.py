@@ -88,7 +88,9 @@ def render_csv(reports: list[Report]) -> str:
     tables: dict[str, list[pd.DataFrame]] = {"cases": [], "pairwise": [], "break_even": [], "sobol": []}
     for r in reports:
         rid = r.cases.rubric.id
-        tables["cases"].append(case_frame(r, False).assign(rubric=rid))
+        scored = case_frame(r, False).astype({"rank": "Int64"})
+        unscored = pd.DataFrame({"case": list(r.unscored)})  # listed, every other column empty
+        tables["cases"].append(pd.concat([scored, unscored], ignore_index=True).assign(rubric=rid))
         pairs = pd.DataFrame(_pairwise_json(r), columns=["above", "below", "p_above", "p_below", "p_tie"])
         tables["pairwise"].append(pairs.assign(rubric=rid))
         tables["break_even"].append(break_even_frame(r, False).assign(rubric=rid))
