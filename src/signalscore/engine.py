@@ -86,6 +86,7 @@ class Matrices:
     status: np.ndarray
     signal: np.ndarray
     normalized: np.ndarray
+    x: np.ndarray
 
     @classmethod
     def of(cls, rubric: Rubric, codings: pd.DataFrame) -> Matrices:
@@ -95,7 +96,7 @@ class Matrices:
         x = codings["x"].to_numpy(dtype=float).reshape(-1, n_features)
         v = np.column_stack([normalize(f.scale, x[:, j]) for j, f in enumerate(rubric.features)]) if len(x) else x
         negative = np.array([f.direction == "negative" for f in rubric.features])
-        return cls(status=status, signal=np.where(negative, 1.0 - v, v), normalized=v)
+        return cls(status=status, signal=np.where(negative, 1.0 - v, v), normalized=v, x=x)
 
     def active(self, policy: str) -> tuple[np.ndarray, np.ndarray]:
         """Active mask and signals under a missing-value policy (steps 2 and 7)."""

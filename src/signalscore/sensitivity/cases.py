@@ -34,7 +34,7 @@ class CaseSet:
             rubric=rubric,
             ids=tuple(str(c) for c in codings["case"].to_numpy()[::n_features]),
             matrices=m,
-            x=codings["x"].to_numpy(dtype=float).reshape(-1, n_features),
+            x=m.x,
             confidence=codings["confidence"].to_numpy(dtype=str).reshape(-1, n_features),
             point=point,
         )
@@ -67,7 +67,7 @@ class CaseSet:
         return CaseSet(
             rubric=self.rubric,
             ids=tuple(self.ids[i] for i in rows),
-            matrices=Matrices(status=m.status[rows], signal=m.signal[rows], normalized=m.normalized[rows]),
+            matrices=Matrices(status=m.status[rows], signal=m.signal[rows], normalized=m.normalized[rows], x=m.x[rows]),
             x=self.x[rows],
             confidence=self.confidence[rows],
             point=self.point[rows],
