@@ -1,0 +1,67 @@
+"""The benchmark's synthetic corpus and a tiny run of its script: no timings are asserted."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+
+import bench
+import synthetic
+
+from signalscore.api import score
+from signalscore.loader import load
+
+PEERS = {"scikit-criteria": "skcriteria", "pymcdm": "pymcdm"}
+
+
+def test_synthetic_cases_are_deterministic_per_seed() -> None:
+    assert synthetic.case_yaml(7, seed=1) == synthetic.case_yaml(7, seed=1)
+    assert synthetic.case_yaml(7, seed=1)[0] != synthetic.case_yaml(7, seed=2)[0]
+    assert synthetic.case_yaml(7, seed=1)[0].startswith("id: case-000007\nrubric: bench-signals\n")
+
+
+def test_synthetic_corpus_loads_and_scores_with_na_and_unknown(tmp_path: Path) -> None:
+    corpus = synthetic.write_corpus(tmp_path, 200, seed=3)
+    loaded = load([corpus.cases_dir], rubrics_dir=corpus.rubrics_dir)
+    rubric = loaded.rubrics[synthetic.RUBRIC_ID]
+    assert len(loaded.cases) == 200
+    assert (len(rubric.features), len(rubric.dimensions)) == (12, 2)
+    statuses = [case.coding(f.id).status for case in loaded.cases for f in rubric.features]
+    assert statuses.count("n/a") == corpus.n_na > 0
+    assert statuses.count("unknown") == corpus.n_unknown > 0
+    scores = score(loaded).cases
+    assert scores["score"].between(0, 100).all()
+    assert (scores["score_low"] <= scores["score"]).all() and (scores["score"] <= scores["score_high"]).all()
+
+
+def test_write_corpus_reuses_a_complete_folder(tmp_path: Path) -> None:
+    first = synthetic.write_corpus(tmp_path, 5, seed=3)
+    victim = next(first.cases_dir.rglob("*.yaml"))
+    victim.write_text("edited\n", encoding="utf-8")
+    again = synthetic.write_corpus(tmp_path, 5, seed=3)
+    assert again == first
+    assert victim.read_text(encoding="utf-8") == "edited\n"
+
+
+@pytest.mark.parametrize(("text", "expected"), [("1000,10k", [1000, 10000]), ("1e5", [100000]), ("2.5k", [2500])])
+def test_sizes_parse(text: str, expected: list[int]) -> None:
+    assert bench.sizes(text) == expected
+
+
+def test_tiny_run_prints_every_row_and_cross_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["--sizes", "30", "--sections", "load,engine", "--repeats", "1", "--load-repeats", "1"]
+    assert bench.main([*args, "--workdir", str(tmp_path), "--json", str(tmp_path / "rows.json")]) == 0
+    out = capsys.readouterr().out
+    assert "loader.load (parse + validate)" in out
+    assert "api.score (every output)" in out and "engine.score_rubric" in out and "numpy X @ w" in out
+    installed = [name for name, module in PEERS.items() if importlib.util.find_spec(module)]
+    if len(installed) == len(PEERS):
+        assert "scikit-criteria, pymcdm agree with X @ w on 30 cases" in out
+    for name in set(PEERS) - set(installed):
+        assert f"{name}: not installed" in out
+    assert '"section": "a load"' in (tmp_path / "rows.json").read_text()
