@@ -58,13 +58,14 @@ def normalize(scale: Scale, x: np.ndarray) -> np.ndarray:
 
 def effective_weights(w: Weights, active: np.ndarray) -> np.ndarray:
     """Hierarchically renormalised weights of the active features (section 3, step 3)."""
-    onehot = w.onehot()
     raw = active * w.feature[..., None, :]
-    dim_sum = raw @ onehot
-    within = raw / np.where(dim_sum > 0, dim_sum, 1.0)[..., w.member]
-    dim_w = w.dimension[..., None, :] * (dim_sum > 0)
+    dim_sum = raw @ w.onehot()
+    present = dim_sum > 0
+    dim_w = w.dimension[..., None, :] * present
     total = dim_w.sum(-1, keepdims=True)
-    e: np.ndarray = within * (dim_w / np.where(total > 0, total, 1.0))[..., w.member]
+    # e_f = w_f / (sum of active w in f's dimension) * W_d / (sum of W over dimensions with an active feature)
+    factor = np.divide(dim_w, dim_sum * np.where(total > 0, total, 1.0), out=np.zeros_like(dim_sum), where=present)
+    e: np.ndarray = raw * factor[..., w.member]
     return e
 
 
@@ -74,8 +75,8 @@ def base_weights(w: Weights) -> np.ndarray:
 
 
 def weighted_score(e: np.ndarray, s: np.ndarray, span: float, low: float) -> np.ndarray:
-    """min + span * sum(e * s); NaN where no feature is active."""
-    total = np.nansum(e * np.nan_to_num(s), axis=-1)
+    """min + span * sum(e * s), with s finite (0 where inactive); NaN where no feature is active."""
+    total = np.einsum("...f,...f->...", e, s)
     return np.asarray(np.where(e.sum(-1) > 0, low + span * total, np.nan))
 
 
@@ -92,23 +93,27 @@ class Matrices:
     def of(cls, rubric: Rubric, codings: pd.DataFrame) -> Matrices:
         """Reshape the tidy codings (case-major, rubric feature order) and compute signals."""
         n_features = len(rubric.features)
-        status = codings["status"].map(STATUS).to_numpy().reshape(-1, n_features)
         x = codings["x"].to_numpy(dtype=float).reshape(-1, n_features)
+        # A coded value is always a number, so only the NaN cells need their status word read.
+        status = np.full(x.shape, CODED, dtype=np.int8)
+        missing = np.isnan(x)
+        words = codings["status"].to_numpy().reshape(x.shape)[missing]
+        status[missing] = np.where(words == "n/a", NA, UNKNOWN)
         v = np.column_stack([normalize(f.scale, x[:, j]) for j, f in enumerate(rubric.features)]) if len(x) else x
         negative = np.array([f.direction == "negative" for f in rubric.features])
         return cls(status=status, signal=np.where(negative, 1.0 - v, v), normalized=v, x=x)
 
     def active(self, policy: str) -> tuple[np.ndarray, np.ndarray]:
-        """Active mask and signals under a missing-value policy (steps 2 and 7)."""
+        """Active mask and signals (0 where inactive) under a missing-value policy (step 2)."""
         if policy in POLICY_SIGNAL:
-            unknown = self.status == UNKNOWN
-            return self.status != NA, np.where(unknown, POLICY_SIGNAL[policy], self.signal)
-        return self.status == CODED, self.signal
+            return self.bound(POLICY_SIGNAL[policy])
+        coded = self.status == CODED
+        return coded, np.where(coded, self.signal, 0.0)
 
     def bound(self, fill: float) -> tuple[np.ndarray, np.ndarray]:
-        """Every unknown feature active with the given signal."""
-        unknown = self.status == UNKNOWN
-        return self.status != NA, np.where(unknown, fill, self.signal)
+        """Every unknown feature active with the given signal (step 7); signals 0 where inactive."""
+        signal = np.where(self.status == UNKNOWN, fill, self.signal)
+        return self.status != NA, np.where(self.status == NA, 0.0, signal)
 
 
 @dataclass(frozen=True)
@@ -133,27 +138,32 @@ def _coverage(w: Weights, status: np.ndarray) -> np.ndarray:
 
 
 def _dimension_frame(rubric: Rubric, cases: pd.Series, e: np.ndarray, s: np.ndarray, w: Weights) -> pd.DataFrame:
+    """Dimension scores, one row per case and declared dimension (case-major)."""
     onehot = w.onehot()
     dim_sum = e @ onehot
-    dim_total = (e * np.nan_to_num(s)) @ onehot / np.where(dim_sum > 0, dim_sum, 1.0)
-    span = rubric.scale.max - rubric.scale.min
-    values = np.where(dim_sum > 0, rubric.scale.min + span * dim_total, np.nan)
+    mean = np.divide((e * s) @ onehot, dim_sum, out=np.full_like(dim_sum, np.nan), where=dim_sum > 0)
     ids = [d.id for d in rubric.dimensions]
-    frame = pd.DataFrame(values[:, : len(ids)], columns=ids)
-    frame.insert(0, "case", cases.to_numpy())
-    long = frame.melt(id_vars="case", var_name="dimension", value_name="score")
-    long.insert(0, "rubric", rubric.id)
-    return long
+    values = rubric.scale.min + (rubric.scale.max - rubric.scale.min) * mean[:, : len(ids)]
+    return pd.DataFrame(
+        {
+            "rubric": rubric.id,
+            "case": np.repeat(cases.to_numpy(), len(ids)),
+            "dimension": np.tile(np.array(ids, dtype=object), len(cases)),
+            "score": values.ravel(),
+        }
+    )
 
 
 def _feature_frame(codings: pd.DataFrame, m: Matrices, e: np.ndarray, s: np.ndarray, span: float) -> pd.DataFrame:
     active = e > 0
-    frame = codings.drop(columns=["x"]).copy()
-    frame["normalized"] = m.normalized.ravel()
-    frame["signal"] = np.where(active, s, np.nan).ravel()
-    frame["weight"] = e.ravel()
-    frame["contribution"] = np.where(active, span * e * np.nan_to_num(s), np.nan).ravel()
-    return frame
+    computed = {
+        "normalized": m.normalized.ravel(),
+        "signal": np.where(active, s, np.nan).ravel(),
+        "weight": e.ravel(),
+        "contribution": np.where(active, span * e * s, np.nan).ravel(),
+    }
+    # Copy-on-write: the new frame shares the codings' columns until someone writes to them.
+    return codings.drop(columns=["x"]).assign(**computed)
 
 
 def score_rubric(rubric: Rubric, codings: pd.DataFrame, cases: pd.DataFrame) -> Scores:

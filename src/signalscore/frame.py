@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
-from signalscore.case import Case
+from signalscore.case import Case, Coding
 from signalscore.rubric import Rubric
 
 CODING_COLUMNS = ["rubric", "case", "feature", "dimension", "status", "value", "x", "confidence"]
@@ -19,23 +20,36 @@ def _number(value: object) -> float:
     return float(value) if isinstance(value, bool | int | float) else math.nan
 
 
+def _cell(coding: Coding) -> tuple[str, object, float, str]:
+    """status, value (None unless coded), numeric value, confidence."""
+    status = coding.status
+    return status, coding.value if status == "coded" else None, _number(coding.value), coding.confidence
+
+
+def _objects(values: Sequence[object]) -> np.ndarray:
+    column = np.empty(len(values), dtype=object)
+    column[:] = values
+    return column
+
+
 def codings_frame(rubric: Rubric, cases: Sequence[Case]) -> pd.DataFrame:
     """Codings of the cases under one rubric, case-major in rubric feature order."""
-    columns: dict[str, list[object]] = {name: [] for name in CODING_COLUMNS}
-    for case in cases:
-        for feature in rubric.features:
-            coding = case.coding(feature.id)
-            columns["case"].append(case.id)
-            columns["feature"].append(feature.id)
-            columns["dimension"].append(feature.dimension)
-            columns["status"].append(coding.status)
-            columns["value"].append(coding.value if coding.status == "coded" else None)
-            columns["x"].append(_number(coding.value))
-            columns["confidence"].append(coding.confidence)
-    columns["rubric"] = [rubric.id] * len(columns["case"])
-    frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in columns.items()})
-    frame["x"] = frame["x"].astype(float)
-    return frame
+    ids = [f.id for f in rubric.features]
+    cells = np.empty((len(cases) * len(ids), 4), dtype=object)
+    cells[:] = [_cell(case.coding(fid)) for case in cases for fid in ids]
+    n = len(cases)
+    return pd.DataFrame(
+        {
+            "rubric": _objects([rubric.id] * len(cells)),
+            "case": np.repeat(_objects([c.id for c in cases]), len(ids)),
+            "feature": np.tile(_objects(ids), n),
+            "dimension": np.tile(_objects([f.dimension for f in rubric.features]), n),
+            "status": cells[:, 0],
+            "value": cells[:, 1],
+            "x": cells[:, 2].astype(float),
+            "confidence": cells[:, 3],
+        }
+    )
 
 
 def cases_frame(rubric: Rubric, cases: Sequence[Case]) -> pd.DataFrame:
