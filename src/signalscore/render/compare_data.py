@@ -10,6 +10,7 @@ import pandas as pd
 from signalscore.compare import Comparison
 from signalscore.render.changes import sentence
 from signalscore.render.explain import shown_value
+from signalscore.render.scores import rubric_head
 from signalscore.render.tabular import grid, plain, to_json
 
 
@@ -42,10 +43,7 @@ def rubric_comparison_json(comp: Comparison, precision: int = 1) -> dict[str, An
         return {"status": found["status"], "value": plain(found["value"]), "points": plain(found["contribution"])}
 
     return {
-        "id": rubric.id,
-        "version": rubric.version,
-        "title": rubric.title,
-        "scale": {"min": rubric.scale.min, "max": rubric.scale.max},
+        **rubric_head(rubric),
         "baseline": comp.baseline,
         "cases": [_case_json(comp, row) for row in comp.cases.to_dict("records")],
         "features": [

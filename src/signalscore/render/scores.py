@@ -74,14 +74,17 @@ def case_json(scores: Scores, rubric: Rubric, row: pd.Series) -> dict[str, Any]:
     }
 
 
+def rubric_head(rubric: Rubric) -> dict[str, Any]:
+    """What every JSON output says of its rubric: id, version, title, scale."""
+    scale = {"min": rubric.scale.min, "max": rubric.scale.max}
+    return {"id": rubric.id, "version": rubric.version, "title": rubric.title, "scale": scale}
+
+
 def rubric_json(scores: Scores, rubric: Rubric) -> dict[str, Any]:
     """One rubric and its scored cases, as in the contract."""
     cases = ordered(scores.cases[scores.cases["rubric"] == rubric.id])
     return {
-        "id": rubric.id,
-        "version": rubric.version,
-        "title": rubric.title,
-        "scale": {"min": rubric.scale.min, "max": rubric.scale.max},
+        **rubric_head(rubric),
         "missing": rubric.missing,
         "cases": [case_json(scores, rubric, row) for _, row in cases.iterrows()],
     }
