@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from signalscore.cli import Paths, PrecisionOpt, RubricOpt, RubricsDir, app, emit, guard, load_corpus
+from signalscore.cli import Paths, PrecisionOpt, RubricOpt, RubricsDir, app, guard, load_corpus
 from signalscore.commands.compare import BaselineOpt
 from signalscore.errors import UsageError
 
@@ -36,17 +36,21 @@ def report(
     def body() -> None:
         from signalscore.api import score as score_corpus
         from signalscore.compare import compare_all
+        from signalscore.files import target, write_files
         from signalscore.report import REPORT_FORMATS, build_report
 
         fmt = REPORT_FORMATS.get(output.suffix.lower())
         if fmt is None:
             raise UsageError(f"--output {output}: name a .html or .md file")
         corpus = load_corpus(paths, rubric, rubrics_dir)
-        scores = score_corpus(corpus)
         chart = output.with_suffix(".png")
+        files = [chart, output] if fmt == "markdown" else [output]
+        for path in files:  # before the work of drawing: a target that cannot be written fails fast
+            target(path, corpus.inputs)
+        scores = score_corpus(corpus)
         made = build_report(corpus, scores, compare_all(scores, corpus.rubrics, baseline), fmt, precision, chart.name)
-        if fmt == "markdown":  # the chart first, so the report never points at a missing image
-            emit(made.chart, chart, corpus.inputs)
-        emit(made.text, output, corpus.inputs)
+        data = {chart: made.chart, output: made.text.encode("utf-8")}
+        # The chart first, so the report never points at a missing image; both or neither.
+        write_files([(path, data[path]) for path in files], corpus.inputs)
 
     guard(body)
