@@ -87,3 +87,45 @@ def test_init_refuses_a_missing_parent(cli: Callable[..., Any], tmp_path: Path) 
     assert run.code == 2
     assert run.err == "Error: folder a does not exist\n"
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("spelling", [".", "absolute"])
+def test_init_in_the_current_empty_folder_keeps_that_folder(
+    cli: Callable[..., Any], tmp_path: Path, spelling: str
+) -> None:
+    here = tmp_path / "ws"
+    here.mkdir()
+    inode = here.stat().st_ino
+    run = cli("init", "." if spelling == "." else str(here), cwd=here)
+    assert run.code == 0, run.err
+    assert here.stat().st_ino == inode and Path.cwd().samefile(here)
+    written = sorted(str(p.relative_to(here)) for p in here.rglob("*") if p.is_file())
+    assert written == sorted(EXPECTED)
+    assert [p.name for p in tmp_path.iterdir()] == ["ws"]
+    assert cli("validate", cwd=here).code == 0
+
+
+def test_init_sweeps_what_a_killed_init_left_behind(cli: Callable[..., Any], tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    (tmp_path / "new").mkdir()  # init new/ws: staged beside ws, in new/
+    (tmp_path / "new" / f".ws.signalscore-{child.pid}-11ee.tmp" / "cases").mkdir(parents=True)
+    (tmp_path / "empty").mkdir()  # init empty: staged inside it
+    (tmp_path / "empty" / f".init.signalscore-{child.pid}-00ff.tmp" / "cases").mkdir(parents=True)
+    for target in ("new/ws", "empty"):
+        assert cli("init", target, cwd=tmp_path).code == 0
+    assert [p.name for p in (tmp_path / "new").iterdir()] == ["ws"]
+    assert sorted(p.name for p in (tmp_path / "empty").iterdir()) == ["README.md", "cases", "rubrics", "schemas"]
+
+
+def test_init_where_nothing_may_be_written_is_a_usage_error(cli: Callable[..., Any], tmp_path: Path) -> None:
+    import os
+
+    if not os.path.isdir("/sys/kernel"):
+        pytest.skip("no sysfs here")
+    run = cli("init", "/sys/ws", cwd=tmp_path)
+    assert run.code == 2 and run.err.startswith("Error: /sys/ws: cannot write: ")
+    assert not os.path.exists("/sys/ws")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from signalscore.errors import UsageError
+from signalscore.files import reported, sweep, temp_name
 from signalscore.schema import KINDS, file_name, schema_text
 
 EXAMPLE_FOLDERS = ("rubrics", "cases")
@@ -40,27 +40,62 @@ def workspace_files() -> dict[str, bytes]:
 def _refuse(target: Path) -> None:
     if target.is_symlink() or (target.exists() and not target.is_dir()):
         raise UsageError(f"{target} exists and is not a folder")
-    if target.is_dir() and any(target.iterdir()):
-        raise UsageError(f"{target} is not empty; refusing to write into it")
+    if target.is_dir():
+        sweep(target)  # what a killed init left inside does not make the folder non-empty
+        if any(target.iterdir()):
+            raise UsageError(f"{target} is not empty; refusing to write into it")
     if not target.parent.is_dir():
         raise UsageError(f"folder {target.parent} does not exist")
+
+
+def _write_tree(folder: Path, content: dict[str, bytes]) -> None:
+    folder.mkdir()
+    for name, data in content.items():
+        (folder / name).parent.mkdir(exist_ok=True)
+        (folder / name).write_bytes(data)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _fill(target: Path, content: dict[str, bytes]) -> None:
+    """Write into an existing empty folder (maybe the shell's current one): staged inside it, moved up."""
+    staging = target / temp_name("init")
+    moved: list[Path] = []
+    try:
+        _write_tree(staging, content)
+        for name in sorted(os.listdir(staging)):
+            if os.path.lexists(target / name):
+                raise UsageError(f"{target} is not empty; refusing to write into it")
+            os.rename(staging / name, target / name)
+            moved.append(target / name)
+    except BaseException:
+        for path in moved:
+            _remove(path)
+        raise
+    finally:
+        _remove(staging)
+
+
+def _make(target: Path, content: dict[str, bytes]) -> None:
+    """Write a new folder: built beside it, then renamed, so an interrupted init leaves no half-made workspace."""
+    sweep(target.parent)
+    staging = target.parent / temp_name(target.name)
+    try:
+        _write_tree(staging, content)
+        os.rename(staging, target)
+    finally:
+        _remove(staging)
 
 
 def create(target: Path) -> list[str]:
     """Write a new workspace into a missing or empty folder, whole or not at all; the paths written."""
     _refuse(target)
     content = workspace_files()
-    # Build beside the target, then rename: an interrupted init leaves no half-made workspace.
-    staging = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
-    staging.mkdir()
-    try:
-        for name, data in content.items():
-            (staging / name).parent.mkdir(exist_ok=True)
-            (staging / name).write_bytes(data)
-        if target.is_dir():
-            target.rmdir()
-        os.rename(staging, target)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
+    with reported(str(target)):
+        (_fill if target.is_dir() else _make)(target, content)
     return list(content)
