@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from signalscore.errors import UsageError
-from signalscore.files import TEMP, reported, sweep, temp_name, write_files
+from signalscore.files import TEMP, reported, temp_name, write_files
 from tests.conftest import DEMO
 
 Cli = Callable[..., Any]

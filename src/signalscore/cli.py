@@ -120,6 +120,9 @@ def emit(text: str | bytes, output: Path | None, inputs: Iterable[Path]) -> None
 
 def main() -> None:
     """Console entry point."""
+    from signalscore.console import install
+
+    install()
     app()
 
 

@@ -14,6 +14,7 @@ import pandas as pd
 import tabulate as tabulate_module
 from tabulate import tabulate
 
+from signalscore.console import spell
 from signalscore.render.markup import markup_of
 
 FORMATS = ("table", "markdown", "csv", "json", "html", "latex")
@@ -22,14 +23,16 @@ _TABLEFMT = {"table": "simple", "markdown": "github", "html": "unsafehtml", "lat
 # Shares and signals live in [0, 1]: they need more decimals than points on the score scale.
 _DECIMALS = {"coverage": ".2f", "signal": ".2f", "normalized": ".2f", "weight": ".3f"}
 FALLBACK_WIDTH = 80
+# Narrower terminals (COLUMNS=1) get tables as wide as this, wrapped by the terminal: still readable, never a crash.
+MIN_WIDTH = 40
 MIN_CELL = 10
 
 Draw = Callable[[pd.DataFrame, list[str]], str]
 
 
 def terminal_width() -> int:
-    """Columns of the terminal (COLUMNS wins); 80 when output is not a terminal."""
-    return shutil.get_terminal_size((FALLBACK_WIDTH, 24)).columns
+    """Columns of the terminal (COLUMNS wins), at least MIN_WIDTH; 80 when output is not a terminal."""
+    return max(shutil.get_terminal_size((FALLBACK_WIDTH, 24)).columns, MIN_WIDTH)
 
 
 def plain(value: Any) -> Any:
@@ -49,13 +52,14 @@ def to_json(data: Any) -> str:
 
 
 def abbreviate(text: str, width: int) -> str:
-    """Text cut to `width` characters, an ellipsis marking the cut."""
-    return text if len(text) <= width else text[: max(width - 1, 1)].rstrip() + "…"
+    """Text cut to `width` characters, an ellipsis (as the terminal can show it) marking the cut."""
+    ellipsis = spell("…")
+    return text if len(text) <= width else text[: max(width - len(ellipsis), 1)].rstrip() + ellipsis
 
 
 def fill(text: str, width: int | None) -> str:
-    """Text wrapped to a width; unchanged without one (formats other than the terminal's)."""
-    return textwrap.fill(text, width, break_on_hyphens=False) if width else text
+    """Text wrapped to a width (at least one character); unchanged without one (formats other than the terminal's)."""
+    return textwrap.fill(text, max(width, 1), break_on_hyphens=False) if width else text
 
 
 def widest(text: str) -> int:
@@ -84,8 +88,10 @@ def drawer(fmt: str, floatfmt: str | Sequence[str] = "g", align: Sequence[str] |
             options.update(colalign=list(align), disable_numparse=True)
         if fmt != "table":
             return tabulate(rows, headers=headers, **options)
+        # Spelled before drawing, so that columns line up in the characters the terminal will show.
+        rows = [[spell(v) if isinstance(v, str) else v for v in row] for row in rows]
         with _no_min_padding():
-            return tabulate(rows, headers=headers, **options)
+            return tabulate(rows, headers=[spell(h) for h in headers], **options)
 
     return draw
 
