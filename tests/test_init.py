@@ -99,6 +99,7 @@ def test_init_in_the_current_empty_folder_keeps_that_folder(
     run = cli("init", "." if spelling == "." else str(here), cwd=here)
     assert run.code == 0, run.err
     assert here.stat().st_ino == inode and Path.cwd().samefile(here)
+    assert run.err.splitlines()[-1] == "next: signalscore validate && signalscore score"
     written = sorted(str(p.relative_to(here)) for p in here.rglob("*") if p.is_file())
     assert written == sorted(EXPECTED)
     assert [p.name for p in tmp_path.iterdir()] == ["ws"]

@@ -24,6 +24,7 @@ def init(
         print(f"created {folder}/ with {len(written)} files:", file=sys.stderr)
         for name in written:
             print(f"  {name}", file=sys.stderr)
-        print(f"next: cd {folder} && signalscore validate && signalscore score", file=sys.stderr)
+        enter = "" if folder.resolve() == Path.cwd().resolve() else f"cd {folder} && "
+        print(f"next: {enter}signalscore validate && signalscore score", file=sys.stderr)
 
     guard(body)
