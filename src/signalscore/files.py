@@ -60,6 +60,15 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def remove(path: Path) -> None:
+    """Remove a file, a link or a whole folder (never what a link points to); no error if it is gone."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
 def sweep(folder: Path) -> None:
     """Remove the temp files and folders that a killed signalscore left in `folder` (their process is gone)."""
     try:
@@ -68,14 +77,8 @@ def sweep(folder: Path) -> None:
         return
     for name in names:
         match = TEMP.fullmatch(name)
-        if not match or _alive(int(match[1])):
-            continue
-        stale = folder / name
-        if stale.is_dir() and not stale.is_symlink():
-            shutil.rmtree(stale, ignore_errors=True)
-        else:
-            with contextlib.suppress(OSError):
-                stale.unlink()
+        if match and not _alive(int(match[1])):
+            remove(folder / name)
 
 
 @contextlib.contextmanager

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import shutil
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from signalscore.errors import UsageError
-from signalscore.files import reported, sweep, temp_name
+from signalscore.files import remove, reported, sweep, temp_name
 from signalscore.schema import KINDS, file_name, schema_text
 
 EXAMPLE_FOLDERS = ("rubrics", "cases")
@@ -55,13 +54,6 @@ def _write_tree(folder: Path, content: dict[str, bytes]) -> None:
         (folder / name).write_bytes(data)
 
 
-def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        path.unlink(missing_ok=True)
-
-
 def _fill(target: Path, content: dict[str, bytes]) -> None:
     """Write into an existing empty folder (maybe the shell's current one): staged inside it, moved up."""
     staging = target / temp_name("init")
@@ -75,10 +67,10 @@ def _fill(target: Path, content: dict[str, bytes]) -> None:
             moved.append(target / name)
     except BaseException:
         for path in moved:
-            _remove(path)
+            remove(path)
         raise
     finally:
-        _remove(staging)
+        remove(staging)
 
 
 def _make(target: Path, content: dict[str, bytes]) -> None:
@@ -89,7 +81,7 @@ def _make(target: Path, content: dict[str, bytes]) -> None:
         _write_tree(staging, content)
         os.rename(staging, target)
     finally:
-        _remove(staging)
+        remove(staging)
 
 
 def create(target: Path) -> list[str]:
