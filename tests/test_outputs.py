@@ -248,3 +248,29 @@ def test_operating_system_errors_become_usage_errors_naming_the_output(tmp_path:
     with pytest.raises(UsageError) as caught, reported("--output d"):
         os.open(tmp_path, os.O_WRONLY)
     assert str(caught.value) == f"--output d: cannot write: {os.strerror(errno.EISDIR)}"
+
+
+KILLED_MID_WRITE = """
+import os, sys
+from pathlib import Path
+from signalscore import files
+
+def stall(source, target):
+    print(sorted(os.listdir(Path(target).parent)), flush=True)
+    sys.stdin.read()  # until killed
+
+files.os.replace = stall
+files.write_atomic(Path(sys.argv[1]), b"x" * 1000, [])
+"""
+
+
+def test_a_temp_file_left_by_sigkill_is_removed_by_the_next_write(cli: Cli, tmp_path: Path) -> None:
+    target = tmp_path / "scores.txt"
+    args = [sys.executable, "-c", KILLED_MID_WRITE, str(target)]
+    with subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as child:
+        assert child.stdout is not None
+        seen = child.stdout.readline()  # the folder while the temp file is complete, before its rename
+        child.kill()
+    assert f".scores.txt.signalscore-{child.pid}-" in seen and listing(tmp_path) != []
+    assert cli("score", "-o", str(target)).code == 0
+    assert listing(tmp_path) == ["scores.txt"]
