@@ -56,11 +56,16 @@ def _encoding() -> str:
     return getattr(sys.stdout, "encoding", None) or "utf-8"
 
 
+def spelling_needed() -> bool:
+    """Whether stdout may lack characters: any encoding but UTF-8."""
+    return codecs.lookup(_encoding()).name != "utf-8"
+
+
 def spell(text: str) -> str:
     """Text as stdout will show it: unchanged where its encoding has every character, else spelled in ASCII."""
-    encoding = _encoding()
-    if codecs.lookup(encoding).name == "utf-8":
+    if not spelling_needed():
         return text
+    encoding = _encoding()
     return text.encode(encoding, ERRORS).decode(encoding)
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 import tabulate as tabulate_module
 from tabulate import tabulate
 
-from signalscore.console import spell
+from signalscore.console import spell, spelling_needed
 from signalscore.render.markup import markup_of
 
 FORMATS = ("table", "markdown", "csv", "json", "html", "latex")
@@ -88,10 +88,11 @@ def drawer(fmt: str, floatfmt: str | Sequence[str] = "g", align: Sequence[str] |
             options.update(colalign=list(align), disable_numparse=True)
         if fmt != "table":
             return tabulate(rows, headers=headers, **options)
-        # Spelled before drawing, so that columns line up in the characters the terminal will show.
-        rows = [[spell(v) if isinstance(v, str) else v for v in row] for row in rows]
+        if spelling_needed():  # spelled before drawing, so that columns line up in what the terminal shows
+            rows = [[spell(v) if isinstance(v, str) else v for v in row] for row in rows]
+            headers = [spell(h) for h in headers]
         with _no_min_padding():
-            return tabulate(rows, headers=[spell(h) for h in headers], **options)
+            return tabulate(rows, headers=headers, **options)
 
     return draw
 
