@@ -130,12 +130,13 @@ def _temp_file(path: Path, data: bytes) -> Path:
     temp = path.parent / temp_name(path.name)
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
     try:
-        _write_all(fd, data)
+        try:
+            _write_all(fd, data)
+        finally:
+            os.close(fd)  # may report a full disk too
     except BaseException:
-        os.close(fd)
         temp.unlink(missing_ok=True)
         raise
-    os.close(fd)
     return temp
 
 
