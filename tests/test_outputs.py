@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -274,3 +275,27 @@ def test_a_temp_file_left_by_sigkill_is_removed_by_the_next_write(cli: Cli, tmp_
     assert f".scores.txt.signalscore-{child.pid}-" in seen and listing(tmp_path) != []
     assert cli("score", "-o", str(target)).code == 0
     assert listing(tmp_path) == ["scores.txt"]
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path) -> Iterator[Path]:
+    """A tiny tmpfs filled up (needs root and mount, as in CI; skipped elsewhere)."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(disk)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        with contextlib.suppress(OSError), open(disk / "filler", "wb") as filler:
+            filler.write(b"\0" * 65536)
+        yield disk
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
+
+
+def test_a_full_disk_leaves_no_temp_file_behind(cli: Cli, full_disk: Path) -> None:
+    for args in (("score", "-o", str(full_disk / "scores.txt")), ("report", "-o", str(full_disk / "r.md"))):
+        run = cli(*args)
+        assert (run.code, run.out) == (2, "")
+        assert run.err.startswith("Error: --output ") and run.err.endswith(": No space left on device\n")
+        assert listing(full_disk) == ["filler"]
