@@ -277,25 +277,34 @@ def test_a_temp_file_left_by_sigkill_is_removed_by_the_next_write(cli: Cli, tmp_
     assert listing(tmp_path) == ["scores.txt"]
 
 
-@pytest.fixture
-def full_disk(tmp_path: Path) -> Iterator[Path]:
-    """A tiny tmpfs filled up (needs root and mount, as in CI; skipped elsewhere)."""
-    disk = tmp_path / "disk"
-    disk.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(disk)], capture_output=True)
+@contextlib.contextmanager
+def tmpfs(folder: Path, options: str) -> Iterator[Path]:
+    """A tiny tmpfs mounted on `folder` (needs root and mount, as in CI; the test is skipped elsewhere)."""
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], capture_output=True)
     if mounted.returncode != 0:
         pytest.skip("cannot mount a tmpfs here")
     try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_a_full_disk_leaves_no_temp_file_behind(cli: Cli, tmp_path: Path) -> None:
+    with tmpfs(tmp_path / "disk", "size=16k") as disk:
         with contextlib.suppress(OSError), open(disk / "filler", "wb") as filler:
             filler.write(b"\0" * 65536)
-        yield disk
-    finally:
-        subprocess.run(["umount", str(disk)], check=True)
+        for args in (("score", "-o", str(disk / "scores.txt")), ("report", "-o", str(disk / "r.md"))):
+            run = cli(*args)
+            assert (run.code, run.out) == (2, "")
+            assert run.err.startswith("Error: --output ") and run.err.endswith(": No space left on device\n")
+            assert listing(disk) == ["filler"]
 
 
-def test_a_full_disk_leaves_no_temp_file_behind(cli: Cli, full_disk: Path) -> None:
-    for args in (("score", "-o", str(full_disk / "scores.txt")), ("report", "-o", str(full_disk / "r.md"))):
-        run = cli(*args)
-        assert (run.code, run.out) == (2, "")
-        assert run.err.startswith("Error: --output ") and run.err.endswith(": No space left on device\n")
-        assert listing(full_disk) == ["filler"]
+def test_a_read_only_folder_is_a_usage_error(cli: Cli, tmp_path: Path) -> None:
+    with tmpfs(tmp_path / "ro", "ro,size=16k") as folder:
+        for args in (("score", "-o", str(folder / "scores.txt")), ("init", str(folder))):
+            run = cli(*args)
+            assert (run.code, run.out) == (2, "")
+            assert run.err.endswith(": cannot write: Read-only file system\n")
+            assert listing(folder) == []
