@@ -65,3 +65,14 @@ def test_tiny_run_prints_every_row_and_cross_check(tmp_path: Path, capsys: pytes
     for name in set(PEERS) - set(installed):
         assert f"{name}: not installed" in out
     assert '"section": "a load"' in (tmp_path / "rows.json").read_text()
+
+
+def test_growth_exponent_is_the_slope_on_log_log_axes() -> None:
+    import bench_commands
+
+    linear = {n: bench_commands.Run(0.002 * n, 1.0, 0) for n in (1_000, 10_000, 50_000)}
+    quadratic = {n: bench_commands.Run(1e-7 * n * n, 1.0, 0) for n in (1_000, 10_000, 50_000)}
+    assert bench_commands.growth(linear) == pytest.approx(1.0)
+    assert bench_commands.growth(quadratic) == pytest.approx(2.0)
+    assert bench_commands.growth({1_000: linear[1_000]}) is None
+    assert bench_commands.sizes("1k,10k,50000") == [1_000, 10_000, 50_000]
