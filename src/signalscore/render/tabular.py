@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import shutil
 import textwrap
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -23,6 +24,10 @@ _TABLEFMT = {"table": "simple", "markdown": "github", "html": "unsafehtml", "lat
 _DECIMALS = {"coverage": ".2f", "signal": ".2f", "normalized": ".2f", "weight": ".3f"}
 FALLBACK_WIDTH = 80
 MIN_CELL = 10
+# OWASP's CSV injection rule: a text cell a spreadsheet could read as a formula gets a leading quote.
+# The full-width forms count too (some spreadsheets accept them); leading spaces are looked past.
+_FORMULA = re.compile("^[ ]*[=+\\-@\t\r\uff1d\uff0b\uff0d\uff20]")
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 Draw = Callable[[pd.DataFrame, list[str]], str]
 
@@ -41,6 +46,20 @@ def plain(value: Any) -> Any:
     if isinstance(value, float) and math.isnan(value):
         return None
     return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell no spreadsheet runs: text that could start a formula gets a leading `'`; numbers stay."""
+    if isinstance(value, str) and _FORMULA.match(value) and not _NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def to_csv(frame: pd.DataFrame) -> str:
+    """A frame as CSV, every text cell and header neutralised (the one place CSV is written)."""
+    text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    safe = frame.assign(**{str(c): frame[c].map(csv_cell) for c in text})
+    return str(safe.to_csv(index=False, header=[csv_cell(str(c)) for c in frame.columns], lineterminator="\n"))
 
 
 def to_json(data: Any) -> str:
@@ -121,7 +140,7 @@ def grid(
     are cut, in order, when the table is wider than the width. `marked` cells already hold markup.
     """
     if fmt == "csv":
-        return str(frame.to_csv(index=False, lineterminator="\n"))
+        return to_csv(frame)
     markup = markup_of(fmt)
     shown = frame.astype(object).where(frame.notna(), "")
     if not marked:
