@@ -155,3 +155,27 @@ def test_every_csv_output_neutralises_formulas(cli: Cli, workspace: Path, comman
     assert not [c for c in cells if formula.match(c) and not number.match(c)]
     if command[0] == "explain":
         assert "'@SUM(A1)" in cells and "'+1+1" in cells and "-5.5" in cells
+
+
+def test_codebook_shows_rubric_text_as_text(cli: Cli, workspace: Path) -> None:
+    path = workspace / "rubrics" / "demo.yaml"
+    rubric = yaml.safe_load(path.read_text(encoding="utf-8"))
+    rubric |= {
+        "title": f"T{MARKDOWN_ATTACK}",
+        "version": "1\ncoder: [x](javascript:v())",
+        "description": MARKDOWN_ATTACK,
+    }
+    rubric["dimensions"][0]["label"] = f"D{MARKDOWN_ATTACK}"
+    rubric["references"][0]["citation"] = f"C{MARKDOWN_ATTACK}"
+    feature = rubric["features"][0]
+    feature |= {"label": f"F{MARKDOWN_ATTACK}", "guidance": MARKDOWN_ATTACK, "description": MARKDOWN_ATTACK}
+    feature["scale"]["levels"][1] = f"L | x |{MARKDOWN_ATTACK}"
+    path.write_text(yaml.safe_dump(rubric, allow_unicode=True), encoding="utf-8")
+    run = cli("codebook", "demo", "--output", "codebook.md", cwd=workspace)
+    assert run.code == 0, run.err
+    tokens = _markdown_tokens((workspace / "codebook.md").read_text(encoding="utf-8"))
+    assert not {t.type for t in tokens} & {"html_block", "html_inline", "blockquote_open", "ordered_list_open", "hr"}
+    assert not [t for t in tokens if t.type == "link_open"]
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert not any(h.startswith("Evil") for h in headings), headings
+    assert sum(t.type == "heading_open" for t in tokens) == 2 + len(rubric["dimensions"]) + len(rubric["features"])
