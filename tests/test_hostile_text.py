@@ -123,10 +123,21 @@ def test_markdown_escape_leaves_ordinary_text_readable() -> None:
 def test_csv_cells_cannot_start_a_formula_and_numbers_stay_numbers() -> None:
     from signalscore.render.tabular import csv_cell, to_csv
 
-    assert [csv_cell(f) for f in FORMULAS] == ["'" + f for f in FORMULAS]
+    assert [csv_cell(f) for f in FORMULAS] == ["'" + one_line(f) for f in FORMULAS]
+    assert csv_cell("a\x1b[2J\nb") == r"a\x1b[2J b"
     assert [csv_cell(v) for v in ("-5.7", "+3", "-", " =1", "a=b", -5.7)] == ["-5.7", "+3", "'-", "' =1", "a=b", -5.7]
     frame = pd.DataFrame({"=h": ["=1+1"], "delta": [-5.7], "id": ["x"]})
     assert to_csv(frame) == "'=h,delta,id\n'=1+1,-5.7,x\n"
+
+
+def test_json_output_shows_no_control_character_raw(cli: Cli, workspace: Path) -> None:
+    import json
+
+    _add(workspace, _case(f"T{TERMINAL_ATTACK}", f"R{TERMINAL_ATTACK}"))
+    run = cli("explain", "hostile", "--format", "json", cwd=workspace)
+    assert run.code == 0, run.err
+    assert not UNSAFE.search(run.out.replace("\n", ""))
+    assert json.loads(run.out)["case"]["title"] == f"T{TERMINAL_ATTACK}"
 
 
 def _text_cells(text: str) -> list[str]:
@@ -179,3 +190,16 @@ def test_codebook_shows_rubric_text_as_text(cli: Cli, workspace: Path) -> None:
     headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
     assert not any(h.startswith("Evil") for h in headings), headings
     assert sum(t.type == "heading_open" for t in tokens) == 2 + len(rubric["dimensions"]) + len(rubric["features"])
+
+
+def test_diff_titles_are_escaped(cli: Cli, workspace: Path) -> None:
+    rubric = workspace / "rubrics" / "demo.yaml"
+    new = workspace / "new.yaml"
+    new.write_text(rubric.read_text(encoding="utf-8").replace('"1.0.0"', '"2 \\\\input{/etc/passwd} \\e[2J"'), "utf-8")
+    latex = cli("diff", "rubrics/demo.yaml", "new.yaml", "--format", "latex", cwd=workspace)
+    assert latex.code == 0, latex.err
+    assert (
+        r"\input" not in latex.out and r"2 \textbackslash{}input\{/etc/passwd\} \textbackslash{}x1b{[}2J" in latex.out
+    )
+    table = cli("diff", "rubrics/demo.yaml", "new.yaml", cwd=workspace)
+    assert r"-> demo 2 \input{/etc/passwd} \x1b[2J" in table.out and "\x1b" not in table.out

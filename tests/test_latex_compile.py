@@ -86,7 +86,8 @@ def _build(cli: Cli, tmp_path: Path, case: dict[str, Any], command: list[str]) -
     cases.mkdir()
     (cases / "hostile.yaml").write_text(yaml.safe_dump(case), encoding="utf-8")
     shutil.copy(DEMO / "cases" / "alpha-2010.yaml", cases)
-    run = cli(*command, str(cases), "--rubrics-dir", str(DEMO / "rubrics"), "--format", "latex", cwd=tmp_path)
+    where = [] if command[0] == "diff" else ["--rubrics-dir", str(DEMO / "rubrics")]
+    run = cli(*command, str(cases), *where, "--format", "latex", cwd=tmp_path)
     assert run.code == 0, run.err
     build = tmp_path / "build"
     build.mkdir()
@@ -116,7 +117,17 @@ def test_a_source_url_cannot_read_a_local_file(cli: Cli, tmp_path: Path) -> None
     assert code == 0, log[-3000:]
 
 
-@pytest.mark.parametrize("command", [["explain", "hostile"], ["score"], ["compare"]])
+DEMO_RUBRIC = str(DEMO / "rubrics" / "demo.yaml")
+COMMANDS = [
+    ["explain", "hostile"],
+    ["score"],
+    ["compare"],
+    ["diff", DEMO_RUBRIC, DEMO_RUBRIC],
+    ["sensitivity", "--draws", "50", "--sobol-samples", "0"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
 def test_hostile_fields_compile_inert_in_latex(cli: Cli, tmp_path: Path, command: list[str]) -> None:
     code, log, pdf, latex = _build(cli, tmp_path, _hostile_case(_secret(tmp_path)), command)
     _assert_nothing_read(tmp_path, log, pdf)

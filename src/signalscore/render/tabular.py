@@ -16,6 +16,7 @@ import tabulate as tabulate_module
 from tabulate import tabulate
 
 from signalscore.render.markup import markup_of
+from signalscore.safe_text import UNSAFE, one_line
 
 FORMATS = ("table", "markdown", "csv", "json", "html", "latex")
 # Raw variants: cells are escaped here, so that callers can put markup (bold, links) in them.
@@ -49,10 +50,15 @@ def plain(value: Any) -> Any:
 
 
 def csv_cell(value: Any) -> Any:
-    """A CSV cell no spreadsheet runs: text that could start a formula gets a leading `'`; numbers stay."""
-    if isinstance(value, str) and _FORMULA.match(value) and not _NUMBER.match(value):
-        return "'" + value
-    return value
+    """A CSV cell no spreadsheet runs: text that could start a formula gets a leading `'`; numbers stay.
+
+    Text is also kept to one line with controls shown escaped, so CSV printed to a terminal is safe too.
+    """
+    if not isinstance(value, str):
+        return value
+    if _FORMULA.match(value) and not _NUMBER.match(value):
+        value = "'" + value
+    return one_line(value)
 
 
 def to_csv(frame: pd.DataFrame) -> str:
@@ -63,8 +69,10 @@ def to_csv(frame: pd.DataFrame) -> str:
 
 
 def to_json(data: Any) -> str:
-    """Strict JSON (no NaN), indented."""
-    return json.dumps(data, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+    """Strict JSON (no NaN), indented; control and bidi characters as \\u escapes, the same data."""
+    text = json.dumps(data, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+    # json.dumps escapes C0 controls inside strings; a raw newline is the indentation's own.
+    return UNSAFE.sub(lambda m: m.group() if m.group() == "\n" else f"\\u{ord(m.group()):04x}", text)
 
 
 def abbreviate(text: str, width: int) -> str:

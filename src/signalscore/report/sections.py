@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 
 from signalscore.case import Case
@@ -53,7 +51,7 @@ def chart_section(fmt: str, source: str, alt: str) -> list[str]:
     markup = markup_of(fmt)
     caption = "Each case's score split into the points each dimension contributes; cases in period order."
     if fmt == "html":
-        image = f'<figure>\n<img src="{html.escape(source)}" alt="{html.escape(alt)}">\n'
+        image = f'<figure>\n<img src="{markup.escape(source)}" alt="{markup.escape(alt)}">\n'
         image += f"<figcaption>{markup.escape(caption)}</figcaption>\n</figure>"
     else:
         image = f"![{markup.escape(alt)}](<{source}>)\n\n{markup.escape(caption)}"
