@@ -233,3 +233,16 @@ def test_new_case_keeps_a_hostile_rubric_version_in_its_comment(cli: Callable[..
     data = yaml.safe_load((workspace / "cases" / "beta.yaml").read_text(encoding="utf-8"))
     assert "coder" not in data and data["title"] == title
     assert cli("validate", cwd=workspace).code == 0
+
+
+@pytest.mark.parametrize(("case_id", "feature_id"), [("2024-01-01", "yes"), ("123", "null"), ("1e5", "on")])
+def test_ids_yaml_would_read_as_other_types_are_quoted(tmp_path: Path, case_id: str, feature_id: str) -> None:
+    data = yaml.safe_load((DEMO / "rubrics" / "demo.yaml").read_text(encoding="utf-8"))
+    data["features"][0]["id"] = feature_id
+    rubric = tmp_path / "rubric.yaml"
+    rubric.write_text(yaml.safe_dump(data), encoding="utf-8")
+    text = case_template(case_id, next(iter(load([rubric]).rubrics.values())), "T", "A", "B")
+    assert f'id: "{case_id}"' in text and f'  "{feature_id}":' in text
+    path = tmp_path / "case.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert [c.id for c in load([path], rubric=str(rubric)).cases] == [case_id]
