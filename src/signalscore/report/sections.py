@@ -9,7 +9,7 @@ from signalscore.compare import Comparison
 from signalscore.engine import Scores, Weights, base_weights
 from signalscore.render.compare import render_comparison
 from signalscore.render.explain import explain_blocks
-from signalscore.render.markup import Markup, markup_of
+from signalscore.render.markup import Markup, markup_of, url_target
 from signalscore.render.tabular import grid
 from signalscore.rubric import Rubric
 
@@ -54,7 +54,8 @@ def chart_section(fmt: str, source: str, alt: str) -> list[str]:
         image = f'<figure>\n<img src="{markup.escape(source)}" alt="{markup.escape(alt)}">\n'
         image += f"<figcaption>{markup.escape(caption)}</figcaption>\n</figure>"
     else:
-        image = f"![{markup.escape(alt)}](<{source}>)\n\n{markup.escape(caption)}"
+        target = url_target(source, also="<>\\")  # a file name beside the report, inside <...>
+        image = f"![{markup.escape(alt)}](<{target}>)\n\n{markup.escape(caption)}"
     return [markup.heading("Contributions by dimension", 2), image]
 
 
