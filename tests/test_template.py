@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,8 +13,11 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from signalscore.api import load_cases, score
+from signalscore.errors import UsageError
 from signalscore.loader import load
 from signalscore.rubric import Rubric
 from signalscore.schema import schema_of
@@ -157,3 +162,87 @@ def test_new_case_needs_a_rubric(cli: Callable[..., Any]) -> None:
     run = cli("new", "case", "beta")
     assert run.code == 2
     assert "Missing option '--rubric'" in run.err
+
+
+# Any text a rubric can hold (YAML escapes reach every character but surrogates); options may hold anything.
+RUBRIC_TEXT = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=40)
+OPTION_TEXT = st.text(st.characters(exclude_categories=[]), max_size=40)
+HOSTILE = ["1\ncoder: mallory", "x\r\n  extra: 1", "\x85\u2028\u2029\x1b\x7f\x9b\u202e", "#", "'\"", "\udcff", ""]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    case_id=st.one_of(st.from_regex(r"[a-z0-9][a-z0-9-]{0,12}", fullmatch=True), st.text(max_size=8)),
+    version=st.one_of(RUBRIC_TEXT, st.sampled_from(HOSTILE[:5])),
+    label=st.one_of(RUBRIC_TEXT, st.sampled_from(HOSTILE[:5])),
+    title=st.one_of(OPTION_TEXT, st.sampled_from(HOSTILE)),
+    sender=OPTION_TEXT,
+)
+def test_template_structure_holds_for_any_text(case_id: str, version: str, label: str, title: str, sender: str) -> None:
+    data = yaml.safe_load((DEMO / "rubrics" / "demo.yaml").read_text(encoding="utf-8"))
+    data |= {"version": version, "title": label, "description": label}
+    data["features"][0] |= {"label": label, "guidance": label}
+    data["features"][0]["scale"]["levels"][1] = label
+    data["dimensions"][0]["label"] = label
+    with tempfile.TemporaryDirectory() as folder:
+        rubric = Path(folder) / "rubric.yaml"
+        rubric.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        chosen = next(iter(load([rubric]).rubrics.values()))
+        try:
+            text = case_template(case_id, chosen, title, sender, "B", "../x\ny: 1")
+        except UsageError:
+            assert (
+                not re.fullmatch(r"[a-z0-9][a-z0-9-]*", case_id)
+                or not title.strip()
+                or not sender.strip()
+                or any(0xD800 <= ord(c) <= 0xDFFF for c in title + sender)
+            )
+            return
+        written = yaml.safe_load(text)
+        assert list(written) == ["id", "rubric", "title", "sender", "recipient", "sources", "codings"]
+        assert (written["id"], written["title"], written["sender"]) == (case_id, title, sender)
+        assert list(written["codings"]) == [f.id for f in chosen.features]
+        path = Path(folder) / "case.yaml"
+        path.write_text(text, encoding="utf-8")
+        corpus = load([path], rubric=str(rubric))
+        assert [c.title for c in corpus.cases] == [title]
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--title", "\udcff", "Error: --title is not valid UTF-8 text ('\\udcff')"),
+        ("--sender", "", "Error: --sender must not be empty"),
+    ],
+)
+def test_new_case_refuses_text_a_case_cannot_hold(
+    cli: Callable[..., Any], workspace: Path, option: str, value: str, message: str
+) -> None:
+    run = cli("new", "case", "beta", "-r", "demo", option, value, "-o", "cases/beta.yaml", cwd=workspace)
+    assert run.code == 2
+    assert run.err.splitlines() == [message]
+    assert list((workspace / "cases").iterdir()) == []
+
+
+def test_new_case_keeps_a_hostile_rubric_version_in_its_comment(cli: Callable[..., Any], workspace: Path) -> None:
+    rubric = workspace / "rubrics" / "demo.yaml"
+    rubric.write_text(rubric.read_text(encoding="utf-8").replace('"1.0.0"', '"1\\ncoder: mallory"'), "utf-8")
+    title = "A\x1bB\nC\x7f"
+    run = cli("new", "case", "beta", "-r", "demo", "--title", title, "-o", "cases/beta.yaml", cwd=workspace)
+    assert run.code == 0, run.err
+    data = yaml.safe_load((workspace / "cases" / "beta.yaml").read_text(encoding="utf-8"))
+    assert "coder" not in data and data["title"] == title
+    assert cli("validate", cwd=workspace).code == 0
+
+
+@pytest.mark.parametrize(("case_id", "feature_id"), [("2024-01-01", "yes"), ("123", "null"), ("1e5", "on")])
+def test_ids_yaml_would_read_as_other_types_are_quoted(tmp_path: Path, case_id: str, feature_id: str) -> None:
+    data = yaml.safe_load((DEMO / "rubrics" / "demo.yaml").read_text(encoding="utf-8"))
+    data["features"][0]["id"] = feature_id
+    rubric = tmp_path / "rubric.yaml"
+    rubric.write_text(yaml.safe_dump(data), encoding="utf-8")
+    text = case_template(case_id, next(iter(load([rubric]).rubrics.values())), "T", "A", "B")
+    assert f'id: "{case_id}"' in text and f'  "{feature_id}":' in text
+    path = tmp_path / "case.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert [c.id for c in load([path], rubric=str(rubric)).cases] == [case_id]

@@ -11,6 +11,7 @@ from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from signalscore.errors import Issue
 from signalscore.rubric import Model, Rubric, Slug, Text
+from signalscore.safe_text import first_unsafe
 
 MISSING_VALUES = ("n/a", "unknown")
 
@@ -49,6 +50,14 @@ class Source(Model):
     date: Date | None = None
     url: str | None = None
     note: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _one_line_url(cls, url: str | None) -> str | None:
+        # A line break in a URL would end the link in Markdown and start whatever follows.
+        if url is not None and (char := first_unsafe(url)):
+            raise ValueError(f"a URL must not contain a control or bidi character ({char})")
+        return url
 
 
 class Evidence(Model):

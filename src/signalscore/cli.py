@@ -11,6 +11,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from signalscore.errors import InputError, Problem, UsageError
+from signalscore.safe_text import one_line
 
 T = TypeVar("T")
 
@@ -90,7 +91,7 @@ def guard(action: Callable[[], T]) -> T:
         print(f"{errors} problem{'s' * (errors != 1)} found", file=sys.stderr)
         raise typer.Exit(1) from None
     except UsageError as exc:
-        print(f"Error: {exc}", file=sys.stderr)
+        print(one_line(f"Error: {exc}"), file=sys.stderr)
         raise typer.Exit(2) from None
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from signalscore.safe_text import one_line
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -17,9 +19,10 @@ class Problem:
     severity: str = "error"
 
     def __str__(self) -> str:
+        """The problem on one line, control and bidi characters of file names and values shown escaped."""
         where = self.where or "(document)"
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{self.path}:{self.line}:{self.column}: {where}: {prefix}{self.message}"
+        return one_line(f"{self.path}:{self.line}:{self.column}: {where}: {prefix}{self.message}")
 
 
 class InputError(Exception):

@@ -15,7 +15,7 @@ from signalscore.engine import score_rubric
 from signalscore.errors import InputError, Issue, UsageError
 from signalscore.frame import cases_frame, codings_frame
 from signalscore.loader import kind_of, validate_model, yaml_files
-from signalscore.render import grid, plain, to_json
+from signalscore.render import grid, markup_of, plain, to_json
 from signalscore.rubric import Rubric, rubric_issues
 from signalscore.rubric_diff import Change
 
@@ -140,7 +140,7 @@ def render_diff(changes: list[Change], rescored: Rescored, old: Rubric, new: Rub
     table = pd.DataFrame([asdict(c) for c in changes], columns=["item", "id", "change", "old", "new"])
     listed = grid(table, fmt) if changes else "no changes"
     parts = [
-        f"{mark}Changes: {_title(old, new)}",
+        f"{mark}{markup_of(fmt).escape(f'Changes: {_title(old, new)}')}",
         listed,
         f"{mark}Cases, largest move first",
         grid(moves, fmt, precision),

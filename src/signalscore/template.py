@@ -2,19 +2,41 @@
 
 from __future__ import annotations
 
-import json
 import re
 import textwrap
 
+import yaml
+
+from signalscore.errors import UsageError
 from signalscore.rubric import Dimension, Feature, Rubric, Scale
+from signalscore.safe_text import one_line
 
 WIDTH = 100
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")  # matched whole (fullmatch): no trailing newline slips through
+# A key or slug written plain only when every YAML reader takes it as that same string.
+_PLAIN = re.compile(r"[a-z][a-z0-9_-]*")
+_WORDS = frozenset({"y", "yes", "n", "no", "on", "off", "true", "false", "null"})
 
 
 def _scalar(text: str) -> str:
-    """A YAML double-quoted scalar (a JSON string is one)."""
-    return json.dumps(text, ensure_ascii=False)
+    """A YAML double-quoted scalar by yaml's own rules: line breaks and controls escaped, so one line."""
+    return yaml.safe_dump(text, default_style='"', allow_unicode=True, width=2**31).rstrip("\n")
+
+
+def _plain(text: str) -> str:
+    """An id or key: plain when it cannot read as anything but itself, else double-quoted."""
+    return text if _PLAIN.fullmatch(text) and text not in _WORDS else _scalar(text)
+
+
+def _representable(option: str, text: str) -> str:
+    """Text an option gives, refused (a usage error) if a case file cannot hold it."""
+    if not text.strip():
+        raise UsageError(f"{option} must not be empty")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(f"{option} is not valid UTF-8 text ({one_line(ascii(text))})") from None
+    return text
 
 
 def _comment(text: str, indent: int, first: str = "", rest: str = "") -> list[str]:
@@ -23,7 +45,8 @@ def _comment(text: str, indent: int, first: str = "", rest: str = "") -> list[st
     lines: list[str] = []
     for paragraph in (p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()):
         width = WIDTH - len(pad)
-        wrapped = textwrap.wrap(" ".join(paragraph.split()), width, initial_indent=first, subsequent_indent=rest)
+        flat = " ".join(one_line(paragraph).split())
+        wrapped = textwrap.wrap(flat, width, initial_indent=first, subsequent_indent=rest)
         lines += [pad + line for line in wrapped]
         first = rest
     return lines
@@ -52,7 +75,7 @@ def allowed_values(scale: Scale) -> list[str]:
 
 def _feature(feature: Feature) -> list[str]:
     sign = "" if feature.direction == "positive" else "; NEGATIVE: higher values lower the score"
-    lines = [f"  {feature.id}:"]
+    lines = [f"  {_plain(feature.id)}:"]
     lines += _comment(feature.label, 4)
     lines += [f"    # {feature.scale.type} scale, weight {_number(feature.weight)}{sign}. Values:"]
     lines += [line for value in allowed_values(feature.scale) for line in _comment(value, 4, "  ", "      ")]
@@ -71,7 +94,8 @@ def _feature(feature: Feature) -> list[str]:
 
 
 def _dimension(dimension: Dimension, first: bool) -> list[str]:
-    title = f"  # --- {dimension.id}: {dimension.label} (dimension weight {_number(dimension.weight)}) ---"
+    label = one_line(f"{dimension.id}: {dimension.label}")
+    title = f"  # --- {label} (dimension weight {_number(dimension.weight)}) ---"
     return [title] if first else ["", title]
 
 
@@ -90,16 +114,23 @@ def _codings(rubric: Rubric) -> list[str]:
 def case_template(
     case_id: str, rubric: Rubric, title: str, sender: str, recipient: str, schema: str | None = None
 ) -> str:
-    """The text of a new case file that validates as written and scores once values are filled in."""
-    head = [f"# yaml-language-server: $schema={schema}"] if schema else []
+    """The text of a new case file that validates as written and scores once values are filled in.
+
+    No text can change its structure: values are quoted by yaml, comments are single lines.
+    Text a case cannot hold (empty, or not UTF-8) is a usage error.
+    """
+    if not SLUG.fullmatch(case_id):
+        raise UsageError(f"case id {one_line(repr(case_id))} is not a slug (lowercase letters, digits and dashes)")
+    values = {
+        o: _representable(f"--{o}", t) for o, t in (("title", title), ("sender", sender), ("recipient", recipient))
+    }
+    head = [one_line(f"# yaml-language-server: $schema={schema}")] if schema else []
     head += [
-        f"# A new case for rubric {rubric.id} {rubric.version}: {rubric.title}.",
+        one_line(f"# A new case for rubric {rubric.id} {rubric.version}: {rubric.title}."),
         "# Replace each `value: unknown` once established; cite a source for every coded value.",
-        f"id: {case_id}",
-        f"rubric: {rubric.id}",
-        f"title: {_scalar(title)}",
-        f"sender: {_scalar(sender)}",
-        f"recipient: {_scalar(recipient)}",
+        f"id: {_plain(case_id)}",
+        f"rubric: {_plain(rubric.id)}",
+        *(f"{option}: {_scalar(text)}" for option, text in values.items()),
         "# episode: ...",
         "# period: {start: YYYY-MM-DD, end: YYYY-MM-DD}",
         "# coder: ...",

@@ -10,6 +10,7 @@ import typer
 
 from signalscore.cli import Format, FormatOpt, OutputOpt, Paths, PrecisionOpt, app, emit, guard, names
 from signalscore.errors import UsageError
+from signalscore.safe_text import one_line
 
 RubricFile = Annotated[Path, typer.Argument(help="A rubric file.", show_default=False)]
 
@@ -39,7 +40,7 @@ def diff(
             print(f"note: skipped {skipped} case(s) coded against other rubrics", file=sys.stderr)
         rescored = rescore(chosen, before, after)
         for note in rescored.notes:
-            print(f"note: {note}", file=sys.stderr)
+            print(one_line(f"note: {note}"), file=sys.stderr)
         text = render_diff(rubric_changes(before, after), rescored, before, after, fmt.value, precision)
         emit(text, output, [old, new, *files])
 

@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from signalscore.cli import OutputOpt, RubricsDir, app, emit, guard
-from signalscore.errors import UsageError
 
 new_app = typer.Typer(help="Start a new file from a template.", no_args_is_help=True)
 app.add_typer(new_app, name="new")
@@ -41,10 +40,8 @@ def new_case(
     def body() -> None:
         from signalscore.files import write_new
         from signalscore.loader import load
-        from signalscore.template import SLUG, case_template
+        from signalscore.template import case_template
 
-        if not SLUG.match(case_id):
-            raise UsageError(f"case id {case_id!r} is not a slug (lowercase letters, digits and dashes)")
         chosen = next(iter(load([], rubric=rubric, rubrics_dir=rubrics_dir).rubrics.values()))
         text = case_template(case_id, chosen, title, sender, recipient, _schema_hint(output))
         if output is None:

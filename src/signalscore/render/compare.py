@@ -129,7 +129,7 @@ def _what_changed(comp: Comparison, markup: Markup, precision: int, width: int |
     for change in changes(comp, precision):
         head = markup.escape(change.earlier) + markup.arrow + markup.escape(f"{change.later}: score {change.before}")
         head += markup.arrow + markup.escape(f"{change.after} ({change.moved})")
-        lines = [markup.escape(fill(s, width and width - 4)) for s in change.sentences]
+        lines = [fill(markup.escape(s), width and width - 4) for s in change.sentences]
         items.append(head + "\n" + markup.items(lines))
     return markup.items(items)
 

@@ -6,9 +6,18 @@ import html
 import re
 from collections.abc import Sequence
 from typing import ClassVar
+from urllib.parse import quote as percent
+
+from signalscore.safe_text import UNSAFE, one_line, terminal
 
 # Only these schemes become links: a URL from a case file must not run script in a reader's browser.
 SAFE_URL = re.compile(r"^(https?|mailto):", re.IGNORECASE)
+
+
+def url_target(url: str, also: str = "") -> str:
+    """A URL with control, bidi and separator characters (and those in `also`) percent-encoded."""
+    pattern = UNSAFE if not also else re.compile(f"{UNSAFE.pattern}|[{re.escape(also)}]")
+    return pattern.sub(lambda m: percent(m.group(), safe=""), url)
 
 
 class Markup:
@@ -22,8 +31,8 @@ class Markup:
     links = False
 
     def escape(self, text: str) -> str:
-        """User text made safe to place in this format."""
-        return text
+        """User text made safe to place in this format, on one line: controls shown as `\\x1b`."""
+        return one_line(text)
 
     def strong(self, markup: str) -> str:
         return markup
@@ -50,7 +59,8 @@ class Markup:
         return "\n".join("- " + item.replace("\n", "\n  ") for item in items)
 
     def document(self, blocks: Sequence[str]) -> str:
-        return "\n\n".join(b for b in blocks if b) + "\n"
+        """The blocks a blank line apart; no control character reaches the reader's terminal or editor."""
+        return terminal("\n\n".join(b for b in blocks if b) + "\n")
 
 
 class MarkdownMarkup(Markup):
@@ -59,11 +69,16 @@ class MarkdownMarkup(Markup):
     links = True
 
     # Intraword underscores never emphasise (CommonMark), so feature ids stay readable unescaped.
-    # '>' only matters at the start of a line, where no table cell or list item puts user text.
-    _SPECIAL = re.compile(r"([\\`*<\[\]|]|(?<!\w)_|_(?!\w))")
+    _SPECIAL = re.compile(r"([\\`*<\[\]|~]|(?<!\w)_|_(?!\w))")
+    # What would open a block at the start of a line (a paragraph line follows a hard break):
+    # a heading, quote, list item, setext underline or fence; an ordered list's number.
+    _BLOCK = re.compile(r"^( {0,3})(?=#{1,6}(?: |$)|>|[-+](?: |$)|(?:=+|-+) *$)")
+    _URL_SPECIAL = "<>\\"  # would end or escape the <...> around a link target
+    _NUMBER = re.compile(r"^( {0,3}\d{1,9})([.)])(?= |$)")
 
     def escape(self, text: str) -> str:
-        return self._SPECIAL.sub(r"\\\1", text)
+        text = self._SPECIAL.sub(r"\\\1", re.sub(" {2,}", " ", one_line(text)))
+        return self._NUMBER.sub(r"\1\\\2", self._BLOCK.sub(r"\1\\", text))
 
     def strong(self, markup: str) -> str:
         return f"**{markup}**"
@@ -74,7 +89,7 @@ class MarkdownMarkup(Markup):
     def link(self, markup: str, url: str | None) -> str:
         if not url or not SAFE_URL.match(url):
             return super().link(markup, url)
-        return f"[{markup}](<{url.replace('<', '%3C').replace('>', '%3E')}>)"
+        return f"[{markup}](<{url_target(url, also=self._URL_SPECIAL)}>)"
 
     def heading(self, markup: str, level: int) -> str:
         return f"{'#' * level} {markup}"
@@ -90,7 +105,7 @@ class HtmlMarkup(Markup):
     links = True
 
     def escape(self, text: str) -> str:
-        return html.escape(text, quote=True)
+        return html.escape(one_line(text), quote=True)
 
     def strong(self, markup: str) -> str:
         return f"<strong>{markup}</strong>"
@@ -104,7 +119,7 @@ class HtmlMarkup(Markup):
     def link(self, markup: str, url: str | None) -> str:
         if not url or not SAFE_URL.match(url):
             return super().link(markup, url)
-        return f'<a href="{self.escape(url)}">{markup}</a>'
+        return f'<a href="{html.escape(url_target(url), quote=True)}">{markup}</a>'
 
     def heading(self, markup: str, level: int) -> str:
         return f"<h{level}>{markup}</h{level}>"
@@ -117,14 +132,17 @@ class HtmlMarkup(Markup):
 
 
 class LatexMarkup(Markup):
-    """A LaTeX fragment (links need the hyperref package)."""
+    """A LaTeX fragment for any preamble: no hyperlinks, URLs shown as escaped text.
+
+    Every TeX special character is escaped, `^` included (`^^5c` would otherwise read as a backslash),
+    so no field can run a command, read a file or change category codes.
+    """
 
     dot = r" $\cdot$ "
     arrow = r" $\rightarrow$ "
     delta = r"$\Delta$"
     dash = "--"
     indent = r"\quad "
-    links = True
     _RULES: ClassVar[dict[str, str]] = {
         "\\": r"\textbackslash{}",
         "&": r"\&",
@@ -145,7 +163,7 @@ class LatexMarkup(Markup):
     _SPECIAL = re.compile("|".join(re.escape(k) for k in _RULES))
 
     def escape(self, text: str) -> str:
-        return self._SPECIAL.sub(lambda m: self._RULES[m.group()], text)
+        return self._SPECIAL.sub(lambda m: self._RULES[m.group()], one_line(text))
 
     def strong(self, markup: str) -> str:
         return rf"\textbf{{{markup}}}"
@@ -157,10 +175,11 @@ class LatexMarkup(Markup):
         return f"``{markup}''"
 
     def link(self, markup: str, url: str | None) -> str:
-        if not url or not SAFE_URL.match(url):
-            return super().link(markup, url)
-        target = re.sub(r"([\\#%{}])", r"\\\1", url)
-        return rf"\href{{{target}}}{{{markup}}}"
+        """The URL as escaped typewriter text after the text, breakable after each slash."""
+        if not url:
+            return markup
+        shown = re.sub("/(?!/)", r"/\\allowbreak{}", self.escape(url))
+        return rf"{markup} \textless{{}}\texttt{{{shown}}}\textgreater{{}}"
 
     def heading(self, markup: str, level: int) -> str:
         command = {1: "section", 2: "subsection"}.get(level, "subsubsection")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import shutil
 import textwrap
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -16,6 +17,7 @@ from tabulate import tabulate
 
 from signalscore.console import spell, spelling_needed
 from signalscore.render.markup import markup_of
+from signalscore.safe_text import UNSAFE, one_line
 
 FORMATS = ("table", "markdown", "csv", "json", "html", "latex")
 # Raw variants: cells are escaped here, so that callers can put markup (bold, links) in them.
@@ -26,6 +28,10 @@ FALLBACK_WIDTH = 80
 # Narrower terminals (COLUMNS=1) get tables as wide as this, wrapped by the terminal: still readable, never a crash.
 MIN_WIDTH = 40
 MIN_CELL = 10
+# OWASP's CSV injection rule: a text cell a spreadsheet could read as a formula gets a leading quote.
+# The full-width forms count too (some spreadsheets accept them); leading spaces are looked past.
+_FORMULA = re.compile("^[ ]*[=+\\-@\t\r\uff1d\uff0b\uff0d\uff20]")
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 Draw = Callable[[pd.DataFrame, list[str]], str]
 
@@ -46,9 +52,30 @@ def plain(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
+def csv_cell(value: Any) -> Any:
+    """A CSV cell no spreadsheet runs: text that could start a formula gets a leading `'`; numbers stay.
+
+    Text is also kept to one line with controls shown escaped, so CSV printed to a terminal is safe too.
+    """
+    if not isinstance(value, str):
+        return value
+    if _FORMULA.match(value) and not _NUMBER.match(value):
+        value = "'" + value
+    return one_line(value)
+
+
+def to_csv(frame: pd.DataFrame) -> str:
+    """A frame as CSV, every text cell and header neutralised (the one place CSV is written)."""
+    text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    safe = frame.assign(**{str(c): frame[c].map(csv_cell) for c in text})
+    return str(safe.to_csv(index=False, header=[csv_cell(str(c)) for c in frame.columns], lineterminator="\n"))
+
+
 def to_json(data: Any) -> str:
-    """Strict JSON (no NaN), indented."""
-    return json.dumps(data, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+    """Strict JSON (no NaN), indented; control and bidi characters as \\u escapes, the same data."""
+    text = json.dumps(data, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+    # json.dumps escapes C0 controls inside strings; a raw newline is the indentation's own.
+    return UNSAFE.sub(lambda m: m.group() if m.group() == "\n" else f"\\u{ord(m.group()):04x}", text)
 
 
 def abbreviate(text: str, width: int) -> str:
@@ -128,7 +155,7 @@ def grid(
     are cut, in order, when the table is wider than the width. `marked` cells already hold markup.
     """
     if fmt == "csv":
-        return str(frame.to_csv(index=False, lineterminator="\n"))
+        return to_csv(frame)
     markup = markup_of(fmt)
     shown = frame.astype(object).where(frame.notna(), "")
     if not marked:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import html
+from signalscore.render.markup import markup_of
 
 STYLE = """\
 body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1b1b1b; margin: 0; }
@@ -24,6 +24,6 @@ def html_page(title: str, body: str) -> str:
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{html.escape(title)}</title>\n<style>\n{STYLE}</style>\n</head>\n"
+        f"<title>{markup_of('html').escape(title)}</title>\n<style>\n{STYLE}</style>\n</head>\n"
         f"<body>\n<main>\n{body}</main>\n</body>\n</html>\n"
     )

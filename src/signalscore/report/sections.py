@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 
 from signalscore.case import Case
@@ -11,7 +9,7 @@ from signalscore.compare import Comparison
 from signalscore.engine import Scores, Weights, base_weights
 from signalscore.render.compare import render_comparison
 from signalscore.render.explain import explain_blocks
-from signalscore.render.markup import Markup, markup_of
+from signalscore.render.markup import Markup, markup_of, url_target
 from signalscore.render.tabular import grid
 from signalscore.rubric import Rubric
 
@@ -53,10 +51,11 @@ def chart_section(fmt: str, source: str, alt: str) -> list[str]:
     markup = markup_of(fmt)
     caption = "Each case's score split into the points each dimension contributes; cases in period order."
     if fmt == "html":
-        image = f'<figure>\n<img src="{html.escape(source)}" alt="{html.escape(alt)}">\n'
+        image = f'<figure>\n<img src="{markup.escape(source)}" alt="{markup.escape(alt)}">\n'
         image += f"<figcaption>{markup.escape(caption)}</figcaption>\n</figure>"
     else:
-        image = f"![{markup.escape(alt)}](<{source}>)\n\n{markup.escape(caption)}"
+        target = url_target(source, also="<>\\")  # a file name beside the report, inside <...>
+        image = f"![{markup.escape(alt)}](<{target}>)\n\n{markup.escape(caption)}"
     return [markup.heading("Contributions by dimension", 2), image]
 
 

@@ -73,10 +73,10 @@ def render_text(reports: list[Report], fmt: str, precision: int) -> str:
     m = markup_of(fmt)
     blocks = []
     for r in reports:
-        lines = settings_lines(r)
+        lines = [m.escape(line) for line in settings_lines(r)]
         if fmt == "table":  # a fixed width, not the terminal's: the same seed must print the same bytes
             lines = [textwrap.fill(line, TEXT_WIDTH) for line in lines]
-        blocks += [m.heading(m.escape(heading(r)), 3), m.paragraph([m.escape(line) for line in lines])]
+        blocks += [m.heading(m.escape(heading(r)), 3), m.paragraph(lines)]
         for title, body in sections(r, fmt, precision):
             blocks.append(m.heading(m.escape(title), 4))
             blocks += [b if isinstance(b, str) else m.paragraph([m.escape(s) for s in b]) for b in body if b]
