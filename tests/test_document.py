@@ -244,8 +244,9 @@ def test_size_limit(tmp_path: Path) -> None:
 
 def test_unreadable_path_is_a_problem(tmp_path: Path) -> None:
     _, problems = parse_file(tmp_path)  # a folder cannot be read as a file
-    assert len(problems) == 1
-    assert problems[0].message.startswith("cannot read: ")
+    assert [p.message for p in problems] == ["not a regular file (a folder): not read"]
+    gone = tmp_path / "gone.yaml"
+    assert parse_file(gone)[1][0].message == "cannot read: No such file or directory"
 
 
 def test_dotted_quotes_keys_that_are_not_plain_words() -> None:

@@ -249,7 +249,7 @@ def test_structural_and_cross_problems_are_reported_together_in_files_order(work
         ),
         (
             "  summit: {value: true, confidence: " + "x" * 60 + "}\n",
-            "7:37: codings.summit.confidence: expected 'high', 'medium' or 'low', found '" + "x" * 37 + "...'",
+            "7:37: codings.summit.confidence: expected 'high', 'medium' or 'low', found '" + "x" * 39 + "…'",
         ),
         (
             "  summit: {value: true, confidence: hihg}\n",

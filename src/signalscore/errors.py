@@ -45,3 +45,23 @@ class Issue:
 
 class UsageError(Exception):
     """A command-line argument that names nothing usable (exit status 2)."""
+
+
+EXCERPT = 40  # characters of an input value a message may quote
+
+
+def excerpt(value: object) -> str:
+    """An input value as a message may quote it: short, quoted if text, every invisible character escaped.
+
+    Text is cut to EXCERPT characters (an ellipsis marks the cut) before escaping, and repr escapes
+    control and format characters (ESC, newlines, U+202E) visibly, so a message stays one short line
+    whatever the file holds; a secret in a file read by mistake is never printed whole.
+    """
+    if isinstance(value, str):
+        if len(value) <= EXCERPT:
+            return repr(value)
+        shown = repr(value[: EXCERPT - 1])
+        return shown[:-1] + "…" + shown[-1]
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**EXCERPT:
+        return f"a whole number of about {int(value.bit_length() * 0.30103) + 1} digits"
+    return str(value)

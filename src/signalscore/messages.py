@@ -12,6 +12,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
+from signalscore.errors import excerpt
+
 
 def _step(tp: Any, part: str | int) -> Any:
     """The type one step down a validation path (for suggesting known keys)."""
@@ -44,7 +46,7 @@ def unknown_key(model: type[BaseModel], loc: tuple[str | int, ...]) -> str:
     """An unknown key, with the known key it probably means."""
     close = meant(model, loc)
     hint = f" (did you mean {close!r}?)" if close else ""
-    return f"unknown key {loc[-1]!r}{hint}"
+    return f"unknown key {excerpt(loc[-1])}{hint}"
 
 
 _EXPECTED = {
@@ -80,8 +82,8 @@ def found(value: Any) -> str:
         return "an empty value"
     if isinstance(value, bool):
         return str(value).lower()
-    if isinstance(value, str):
-        return repr(value if len(value) <= 40 else value[:37] + "...") if value else "empty text"
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        return excerpt(value) if value != "" else "empty text"
     if isinstance(value, dict | list):
         kind = "mapping" if isinstance(value, dict) else "list"
         return f"a {kind}" if value else f"an empty {kind}"
@@ -127,7 +129,7 @@ def neither(data: Any) -> str:
     if not isinstance(data, dict):
         return f"expected a rubric or a case (a mapping of keys to values), found {found(data)}"
     near = [(k, m) for k in data for m in difflib.get_close_matches(str(k), ["features", "rubric", "codings"], 1)]
-    hint = f" (found {near[0][0]!r}: did you mean {near[0][1]!r}?)" if near else ""
+    hint = f" (found {excerpt(near[0][0])}: did you mean {near[0][1]!r}?)" if near else ""
     return f"neither a rubric nor a case: a rubric has a 'features' key, a case a 'rubric' or 'codings' key{hint}"
 
 
@@ -160,7 +162,9 @@ def yaml_syntax(text: str, exc: yaml.YAMLError, too_deep: str) -> tuple[int, int
         return (*at, too_deep)
     message = f"YAML syntax: {exc.problem or exc.context}"
     if message.endswith("found undefined alias") and exc.problem_mark is not None:  # libyaml omits the name
-        message += " " + (text[exc.problem_mark.index :].split(maxsplit=1) or [""])[0].rstrip(",]}")
+        message += " " + excerpt((text[exc.problem_mark.index :].split(maxsplit=1) or [""])[0].rstrip(",]}")).strip(
+            "'\""
+        )
     started = exc.context_mark
     if exc.context and exc.problem and exc.problem.startswith("but "):  # "expected one document, but found ..."
         message = f"YAML syntax: {exc.context}, {exc.problem}"

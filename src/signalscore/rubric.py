@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from signalscore.errors import Issue
+from signalscore.errors import Issue, excerpt
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 FeatureId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -212,7 +212,7 @@ class Rubric(Model):
 def _duplicates(items: tuple[Any, ...], section: str) -> list[Issue]:
     counts = Counter(item.id for item in items)
     return [
-        Issue((section, i, "id"), f"duplicate {section[:-1]} id {item.id!r}")
+        Issue((section, i, "id"), f"duplicate {section[:-1]} id {excerpt(item.id)}")
         for i, item in enumerate(items)
         if counts[item.id] > 1 and item.id in {x.id for x in items[:i]}
     ]
@@ -221,10 +221,10 @@ def _duplicates(items: tuple[Any, ...], section: str) -> list[Issue]:
 def _undeclared(noun: str, name: str, declared: list[str]) -> str:
     """Why a named dimension or reference is not there, with the closest declared id."""
     if not declared:
-        return f"{noun} {name!r} is not declared (the rubric declares no {noun}s)"
+        return f"{noun} {excerpt(name)} is not declared (the rubric declares no {noun}s)"
     close = difflib.get_close_matches(name, declared, n=1)
     hint = f"did you mean {close[0]!r}?" if close else f"declared: {', '.join(declared)}"
-    return f"{noun} {name!r} is not declared ({hint})"
+    return f"{noun} {excerpt(name)} is not declared ({hint})"
 
 
 def _ids(items: tuple[Any, ...]) -> list[str]:
