@@ -12,6 +12,7 @@ import yaml
 from signalscore import document
 from signalscore.document import MAX_ALIAS_NODES, MAX_BYTES, MAX_DEPTH, dotted, parse_file, parse_text
 from signalscore.errors import Issue, Problem
+from signalscore.yaml_core import core_loader
 
 
 def messages(text: str) -> list[str]:
@@ -159,7 +160,9 @@ def test_nesting_at_the_limit_is_accepted() -> None:
 
 
 def test_pure_python_parser_is_as_safe(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(document, "_Loader", yaml.SafeLoader)
+    monkeypatch.setattr(document, "_Loader", core_loader(yaml.SafeLoader))
+    assert messages("a: 010\nb: 1e3\n") == []  # the same YAML 1.2 readings
+    assert document.parse_text("t.yaml", "a: 010\nb: 1e3\n")[0].data == {"a": "010", "b": 1000.0}
     assert messages("a: !!python/object/apply:os.system [true]\n") == [
         "1:4: a: unsupported YAML tag !!python/object/apply:os.system"
     ]

@@ -8,24 +8,19 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from signalscore.errors import EXCERPT, Issue, Loc, Problem, excerpt
 from signalscore.inputs import MAX_BYTES as MAX_BYTES
 from signalscore.inputs import Unreadable, read_limited
 from signalscore.messages import yaml_syntax
-
-try:  # the C parser is several times faster; fall back to pure Python where it is missing
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+from signalscore.yaml_core import CoreLoader as _Loader
+from signalscore.yaml_core import construct
 
 MAX_DEPTH = 64
 MAX_ALIAS_NODES = 100_000
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
-_CONSTRUCTOR = SafeConstructor()
 # What a scalar constructor of PyYAML may raise on text it cannot read (e.g. `!!bool maybe`, 2008-13-45).
 _BAD_SCALAR = (ValueError, OverflowError, TypeError, LookupError, yaml.YAMLError)
 _KINDS = {_TAG + "timestamp": "date", _TAG + "int": "whole number", _TAG + "float": "number", _TAG + "bool": "boolean"}
@@ -188,7 +183,7 @@ def _construct(node: ScalarNode) -> tuple[Any, str | None]:
     if node.tag not in _SCALAR_TAGS:
         return None, f"unsupported YAML tag {_tag_name(node.tag)}"
     try:
-        return _CONSTRUCTOR.yaml_constructors[node.tag](_CONSTRUCTOR, node), None
+        return construct(node), None
     except _BAD_SCALAR as exc:
         kind = _KINDS.get(node.tag, "value")
         why = f": {exc}" if kind == "date" else ""  # Python's words help only for dates (month must be in 1..12)
@@ -223,7 +218,8 @@ def _decode(path: str, raw: bytes) -> str:
 def _compose(path: str, text: str) -> Node | None:
     loader = _Loader(text)
     try:
-        return loader.get_single_node()
+        node: Node | None = loader.get_single_node()
+        return node
     except yaml.YAMLError as exc:
         line, column, message = yaml_syntax(text, exc, _TOO_DEEP)
         raise _Failed(Problem(path, line, column, "", message)) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -63,5 +64,13 @@ def excerpt(value: object) -> str:
         shown = repr(value[: EXCERPT - 1])
         return shown[:-1] + "…" + shown[-1]
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**EXCERPT:
-        return f"a whole number of about {int(value.bit_length() * 0.30103) + 1} digits"
+        try:
+            return f"a whole number of {len(str(abs(value)))} digits"
+        except ValueError:  # more digits than Python converts to text
+            return "a whole number of thousands of digits"
     return str(value)
+
+
+def number(value: float) -> str:
+    """A bound as a person writes it: 0, 0.5, 1e6, -1e12."""
+    return re.sub(r"e\+?(-?)0*(\d)", r"e\1\2", f"{value:g}")

@@ -12,7 +12,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
-from signalscore.errors import excerpt
+from signalscore.errors import excerpt, number
+from signalscore.yaml_core import yaml11_reading
 
 
 def _step(tp: Any, part: str | int) -> Any:
@@ -96,7 +97,7 @@ def expected(kind: str, ctx: dict[str, Any]) -> str | None:
         return _EXPECTED[kind]
     if kind in _BOUNDS:
         bound = _BOUNDS[kind]
-        return f"a number {_BOUND_WORDS[bound]} {ctx[bound]:g}"
+        return f"a number {_BOUND_WORDS[bound]} {number(ctx[bound])}"
     if kind == "string_pattern_mismatch":
         return _PATTERNS.get(ctx["pattern"], f"text matching {ctx['pattern']}")
     if kind == "literal_error":
@@ -108,8 +109,13 @@ def expected(kind: str, ctx: dict[str, Any]) -> str | None:
 
 
 def hint(kind: str, error: Any, wanted: str) -> str:
-    """A likely fix: quoting a value YAML read as a number, date or boolean; the closest allowed word."""
+    """A likely fix: quoting what YAML read as a number, date or boolean; a YAML 1.1 number rewritten; a close word."""
     value = error.get("input")
+    numeric = any(word in wanted for word in ("number", "true or false", "coded value"))
+    if numeric and isinstance(value, str) and (reading := yaml11_reading(value, "true or false" in wanted)):
+        return f" ({reading})"
+    if "number" in wanted and isinstance(value, int) and abs(value) > 2**53:
+        return " (far too large)"
     if "text" in wanted and isinstance(value, int | float | dt.date):  # bool is an int: yes, no, on, off
         return " (quote it to make it text)"
     if "n/a or unknown" in wanted and isinstance(value, str):

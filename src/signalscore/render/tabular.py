@@ -44,8 +44,22 @@ def plain(value: Any) -> Any:
 
 
 def to_json(data: Any) -> str:
-    """Strict JSON (no NaN), indented."""
-    return json.dumps(data, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+    """Strict JSON, indented: a number that is not finite (NaN, infinity) is null, never NaN or Infinity."""
+    try:
+        return json.dumps(data, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+    except ValueError:  # rare: bounded inputs keep numbers finite; walk the data only then
+        return json.dumps(_finite(data), indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+
+
+def _finite(data: Any) -> Any:
+    """The data with every non-finite float replaced by None."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {key: _finite(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [_finite(value) for value in data]
+    return data
 
 
 def abbreviate(text: str, width: int) -> str:
