@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 from collections.abc import Iterable
@@ -104,8 +105,10 @@ def _walk(folder: str, scope: Scope, seen: set[str], found: list[Path], problems
         return
     for entry in entries:
         is_dir = entry.is_dir()  # follows a link
-        if (not is_dir and Path(entry.name).suffix not in SUFFIXES) or not os.path.exists(entry.path):
-            continue  # not YAML, or a link to nothing
+        if not is_dir and os.path.splitext(entry.name)[1] not in SUFFIXES:
+            continue
+        if entry.is_symlink() and not os.path.exists(entry.path):
+            continue  # a link to nothing
         if entry.is_symlink() and not scope.allows(entry.path):
             problems.append(Problem(display(entry.path), 1, 1, "", OUTSIDE.format("folder" if is_dir else "file")))
         elif is_dir:
@@ -116,16 +119,11 @@ def _walk(folder: str, scope: Scope, seen: set[str], found: list[Path], problems
 
 def read_limited(path: Path, limit: int = MAX_BYTES) -> bytes:
     """The bytes of a regular file of at most `limit` bytes; Unreadable for anything else, without blocking."""
-    kind = _kind(os.stat(path))  # before opening: opening a device can have effects of its own
-    if kind:
-        raise Unreadable(f"not a regular file ({kind}): not read")
-    if any(os.path.realpath(path).startswith(k + os.sep) for k in _KERNEL):
-        raise Unreadable("a file of the kernel (/proc or /sys): not read")
+    _check(os.stat(path))  # before opening: opening a device can have effects of its own
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
     with os.fdopen(fd, "rb") as handle:
         opened = os.fstat(fd)  # what was opened, not what the name pointed to a moment ago
-        if kind := _kind(opened):
-            raise Unreadable(f"not a regular file ({kind}): not read")
+        _check(opened)
         if opened.st_size == 0:  # an empty file, or a kernel file that only pretends to be one
             return b""
         too_large = Unreadable(f"the file is larger than the limit of {limit} bytes ({limit / 2**20:g} MiB)")
@@ -135,6 +133,20 @@ def read_limited(path: Path, limit: int = MAX_BYTES) -> bytes:
     if len(raw) > limit:
         raise too_large
     return raw
+
+
+def _check(status: os.stat_result) -> None:
+    """Refuse what is not a regular file, and the files of /proc and /sys."""
+    if kind := _kind(status):
+        raise Unreadable(f"not a regular file ({kind}): not read")
+    if status.st_dev in _kernel_devices():
+        raise Unreadable("a file of the kernel (/proc or /sys): not read")
+
+
+@functools.cache
+def _kernel_devices() -> frozenset[int]:
+    """The devices of /proc and /sys (other kernel file systems' files say size 0 and are not read)."""
+    return frozenset(os.stat(folder).st_dev for folder in _KERNEL if os.path.isdir(folder))
 
 
 def _kind(status: os.stat_result) -> str | None:
