@@ -81,10 +81,10 @@ def test_links_inside_the_folders_given_are_read(repo: Path, cli: Callable[..., 
     assert (run.code, run.err.count("ok: 1 rubric(s) and 1 case(s) valid"), run.err.count("link")) == (0, 1, 0)
 
 
-def test_folder_links_out_of_the_tree_or_up_it_are_not_walked(repo: Path) -> None:
+def test_folder_links_out_of_the_tree_or_up_it_are_not_walked(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (repo / "cases" / "up").symlink_to(repo)
     (repo / "cases" / "away").symlink_to(repo.parent / "secret")
-    os.chdir(repo)
+    monkeypatch.chdir(repo)
     files, problems = yaml_files([Path("cases")])
     assert files == [Path("cases/case.yaml")]
     assert [str(p) for p in problems] == [
@@ -136,3 +136,13 @@ def test_messages_quote_a_value_and_a_key_only_in_short(repo: Path, cli: Callabl
     assert max(len(line) for line in run.err.splitlines()) < 200
     assert "k" * 40 not in run.err and "v" * 40 not in run.err
     assert "\\u202esummit" in run.err
+
+
+def test_a_named_link_to_nothing_is_no_such_file(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (repo / "cases" / "gone.yaml").symlink_to(repo / "cases" / "missing.yaml")
+    monkeypatch.chdir(repo)
+    files, problems = yaml_files([Path("cases/gone.yaml"), Path("cases")])
+    assert (files, [str(p) for p in problems]) == (
+        [Path("cases/case.yaml")],
+        ["cases/gone.yaml:1:1: (document): no such file or folder"],
+    )

@@ -79,15 +79,15 @@ def yaml_files(paths: Iterable[Path], scope: Scope | None = None) -> tuple[list[
     seen: set[str] = set()  # folders walked (links resolved): a link back up the tree ends here
     for path in paths:
         name = os.path.abspath(path)
-        if not os.path.lexists(name):
-            problems.append(Problem(str(path), 1, 1, "", "no such file or folder"))
-        elif why := scope.refusal(name):
+        if os.path.lexists(name) and (why := scope.refusal(name)):
             problems.append(Problem(str(path), 1, 1, "", why))
+        elif not os.path.exists(name):
+            problems.append(Problem(str(path), 1, 1, "", "no such file or folder"))
         elif os.path.isdir(name):
             below: list[Path] = []
             _walk(name, scope, seen, below, problems)
             found += sorted(below)
-        elif os.path.exists(name):
+        else:
             found.append(Path(name))
     unique = dict.fromkeys(p.resolve() for p in found)
     return [Path(display(p)) for p in unique], problems
