@@ -26,7 +26,11 @@ def _not_tiny(weight: float) -> float:
     return weight
 
 
-Weight = Annotated[float, Field(gt=0, le=MAX_WEIGHT, allow_inf_nan=False, strict=True), AfterValidator(_not_tiny)]
+Weight = Annotated[
+    float,
+    Field(gt=0, le=MAX_WEIGHT, allow_inf_nan=False, strict=True, json_schema_extra={"minimum": MIN_WEIGHT}),
+    AfterValidator(_not_tiny),
+]
 Positive = Annotated[float, Field(gt=0, le=MAX_NUMBER, allow_inf_nan=False, strict=True)]
 Number = Annotated[float, Field(ge=-MAX_NUMBER, le=MAX_NUMBER, allow_inf_nan=False, strict=True)]
 LevelKey = Annotated[int, Field(strict=True, ge=-int(MAX_NUMBER), le=int(MAX_NUMBER))]
