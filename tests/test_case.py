@@ -79,7 +79,7 @@ def test_coding_issues_against_the_rubric() -> None:
         ),
         Issue(
             ("codings", "deals", "value"),
-            "-1 is not valid for deals (count scale): expected a whole number >= 0, n/a or unknown",
+            "-1 is not valid for deals (count scale): expected a whole number from 0 to 1e12, n/a or unknown",
         ),
     ]
 

@@ -12,6 +12,7 @@ import yaml
 from signalscore import document
 from signalscore.document import MAX_ALIAS_NODES, MAX_BYTES, MAX_DEPTH, dotted, parse_file, parse_text
 from signalscore.errors import Issue, Problem
+from signalscore.yaml_core import core_loader
 
 
 def messages(text: str) -> list[str]:
@@ -159,7 +160,9 @@ def test_nesting_at_the_limit_is_accepted() -> None:
 
 
 def test_pure_python_parser_is_as_safe(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(document, "_Loader", yaml.SafeLoader)
+    monkeypatch.setattr(document, "_Loader", core_loader(yaml.SafeLoader))
+    assert messages("a: 010\nb: 1e3\n") == []  # the same YAML 1.2 readings
+    assert document.parse_text("t.yaml", "a: 010\nb: 1e3\n")[0].data == {"a": "010", "b": 1000.0}
     assert messages("a: !!python/object/apply:os.system [true]\n") == [
         "1:4: a: unsupported YAML tag !!python/object/apply:os.system"
     ]
@@ -244,8 +247,9 @@ def test_size_limit(tmp_path: Path) -> None:
 
 def test_unreadable_path_is_a_problem(tmp_path: Path) -> None:
     _, problems = parse_file(tmp_path)  # a folder cannot be read as a file
-    assert len(problems) == 1
-    assert problems[0].message.startswith("cannot read: ")
+    assert [p.message for p in problems] == ["not a regular file (a folder): not read"]
+    gone = tmp_path / "gone.yaml"
+    assert parse_file(gone)[1][0].message == "cannot read: No such file or directory"
 
 
 def test_dotted_quotes_keys_that_are_not_plain_words() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from itertools import pairwise
 from typing import Any
 
@@ -217,3 +218,33 @@ def test_scoring_never_mutates_its_inputs(data: st.DataObject) -> None:
     assert r.model_dump() == snapshot[0] and [c.model_dump() for c in cases] == snapshot[1]
     pd.testing.assert_frame_equal(codings, snapshot[2])
     pd.testing.assert_frame_equal(info, snapshot[3])
+
+
+def test_numbers_at_their_bounds_score_finitely_and_without_warnings() -> None:
+    features: list[dict[str, Any]] = [
+        {"id": "a", "label": "A", "dimension": "d1", "weight": 1e-6, "scale": {"type": "binary"}},
+        {"id": "b", "label": "B", "dimension": "d1", "weight": 1e6, "scale": {"type": "count", "cap": 1e-300}},
+        {
+            "id": "c",
+            "label": "C",
+            "dimension": "d2",
+            "weight": 1e-6,
+            "scale": {"type": "continuous", "min": 0, "max": 1e-300},
+        },
+        {
+            "id": "e",
+            "label": "E",
+            "dimension": "d2",
+            "scale": {"type": "ordinal", "levels": {-(10**12): "x", 10**12: "y"}},
+        },
+    ]
+    dims = [{"id": "d1", "label": "D1", "weight": 1e-6}, {"id": "d2", "label": "D2", "weight": 1e6}]
+    data = {"id": "r", "version": "1", "title": "R", "scale": {"min": -1e12, "max": 1e12}, "dimensions": dims}
+    bounded = Rubric.model_validate({**data, "features": features})
+    cases = [case("x", a=True, b=10**12, c=1e12, e=10**12), case("y", a=False, b=0, c=-1e12, e=-(10**12)), case("z")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's overflow and invalid-value warnings would reach stderr
+        scores = run(bounded, cases)
+    assert scores.cases["score"].tolist()[:2] == [1e12, -1e12]
+    numbers = scores.cases[["score_low", "score_high", "coverage"]].to_numpy(dtype=float)
+    assert np.isfinite(numbers).all()

@@ -244,12 +244,12 @@ def test_structural_and_cross_problems_are_reported_together_in_files_order(work
             "7:36: codings.summit.rationale: expected text, found the date 2008-08-08 (quote it to make it text)",
         ),
         (
-            "  summit: {value: true, rationale: no}\n",
+            "  summit: {value: true, rationale: false}\n",
             "7:36: codings.summit.rationale: expected text, found false (quote it to make it text)",
         ),
         (
             "  summit: {value: true, confidence: " + "x" * 60 + "}\n",
-            "7:37: codings.summit.confidence: expected 'high', 'medium' or 'low', found '" + "x" * 37 + "...'",
+            "7:37: codings.summit.confidence: expected 'high', 'medium' or 'low', found '" + "x" * 39 + "…'",
         ),
         (
             "  summit: {value: true, confidence: hihg}\n",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import sys
 from collections.abc import Callable
@@ -176,3 +177,12 @@ def test_explain_html_escapes_hostile_text_and_links_only_safe_urls(cli: Cli, tm
     assert "&lt;/li&gt;&lt;script&gt;evil()&lt;/script&gt;" in run.out
     assert '<a href="https://example.org/?a=1&amp;b=2">Fine &amp; dandy</a>' in run.out
     assert "x &lt; y &amp; z" in run.out
+
+
+def test_json_never_carries_nan_or_infinity() -> None:
+    from signalscore.render.tabular import to_json
+
+    data = {"score": math.inf, "rows": [{"low": -math.inf, "mean": math.nan, "n": 1.5}], "pair": (math.nan, 2)}
+    text = to_json(data)
+    assert json.loads(text) == {"score": None, "rows": [{"low": None, "mean": None, "n": 1.5}], "pair": [None, 2]}
+    assert "NaN" not in text and "Infinity" not in text

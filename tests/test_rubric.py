@@ -68,8 +68,11 @@ def test_value_problem_messages_name_what_the_scale_takes() -> None:
     assert Scale(type="binary").value_problem(2) == "expected true, false, 1 or 0, n/a or unknown"
     ordinal = Scale.model_validate({"type": "ordinal", "levels": {2: "b", 0: "a"}})
     assert ordinal.value_problem(1) == "expected one of the levels 0, 2, n/a or unknown"
-    assert Scale(type="count", cap=3).value_problem(-1) == "expected a whole number >= 0, n/a or unknown"
-    assert Scale(type="continuous", min=0, max=1).value_problem("x") == "expected a number, n/a or unknown"
+    assert Scale(type="count", cap=3).value_problem(-1) == "expected a whole number from 0 to 1e12, n/a or unknown"
+    assert (
+        Scale(type="continuous", min=0, max=1).value_problem("x")
+        == "expected a number from -1e12 to 1e12, n/a or unknown"
+    )
 
 
 def feature(fid: str, **extra: Any) -> dict[str, Any]:

@@ -22,11 +22,15 @@ def load_rubric(rubric: PathLike, rubrics_dir: PathLike = "rubrics") -> Rubric:
 
 
 def load_cases(
-    paths: PathLike | Sequence[PathLike] = "cases", rubric: PathLike | None = None, rubrics_dir: PathLike = "rubrics"
+    paths: PathLike | Sequence[PathLike] = "cases",
+    rubric: PathLike | None = None,
+    rubrics_dir: PathLike = "rubrics",
+    follow_links: bool = False,
 ) -> Corpus:
     """Cases under the paths, each with the rubric it is scored with; raises InputError with every problem."""
     items = [paths] if isinstance(paths, str | Path) else list(paths)
-    return load([Path(p) for p in items], rubric=None if rubric is None else str(rubric), rubrics_dir=Path(rubrics_dir))
+    named = None if rubric is None else str(rubric)
+    return load([Path(p) for p in items], rubric=named, rubrics_dir=Path(rubrics_dir), follow_links=follow_links)
 
 
 def score(corpus: Corpus) -> Scores:

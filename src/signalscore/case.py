@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
-from signalscore.errors import Issue
+from signalscore.errors import Issue, excerpt
 from signalscore.rubric import Model, Rubric, Slug, Text
 from signalscore.safe_text import first_unsafe
 
@@ -124,20 +124,20 @@ def case_issues(case: Case) -> list[Issue]:
     issues: list[Issue] = []
     for i, source in enumerate(case.sources):
         if counts[source.id] > 1 and source.id in seen:
-            issues.append(Issue(("sources", i, "id"), f"duplicate source id {source.id!r}"))
+            issues.append(Issue(("sources", i, "id"), f"duplicate source id {excerpt(source.id)}"))
         seen.add(source.id)
     for fid, coding in case.codings.items():
         for j, item in enumerate(coding.evidence):
             if item.source not in counts:
                 loc = ("codings", fid, "evidence", j, "source")
-                issues.append(Issue(loc, f"source {item.source!r} is not declared in this case's sources"))
+                issues.append(Issue(loc, f"source {excerpt(item.source)} is not declared in this case's sources"))
     return issues
 
 
 def _unknown_feature(fid: str, rubric: Rubric) -> str:
     close = difflib.get_close_matches(fid, [f.id for f in rubric.features], n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"rubric {rubric.id!r} has no feature {fid!r}{hint}"
+    return f"rubric {rubric.id!r} has no feature {excerpt(fid)}{hint}"
 
 
 def coding_issues(case: Case, rubric: Rubric, *, override: bool = False) -> list[Issue]:
@@ -166,4 +166,4 @@ def coding_issues(case: Case, rubric: Rubric, *, override: bool = False) -> list
 
 def _show(value: object) -> str:
     """A coded value as the YAML author wrote it."""
-    return str(value).lower() if isinstance(value, bool) else repr(value)
+    return str(value).lower() if isinstance(value, bool) else excerpt(value)

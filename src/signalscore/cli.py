@@ -66,6 +66,12 @@ RubricOpt = Annotated[
     ),
 ]
 RubricsDir = Annotated[Path, typer.Option("--rubrics-dir", help="Folder where rubric ids resolve.")]
+FollowLinks = Annotated[
+    bool,
+    typer.Option(
+        "--follow-links", help="Also read symbolic links that lead out of the folders given and the rubrics folder."
+    ),
+]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 OutputOpt = Annotated[
     Path | None,
@@ -95,10 +101,10 @@ def guard(action: Callable[[], T]) -> T:
         raise typer.Exit(2) from None
 
 
-def load_corpus(paths: list[Path] | None, rubric: str | None, rubrics_dir: Path) -> Any:
+def load_corpus(paths: list[Path] | None, rubric: str | None, rubrics_dir: Path, follow_links: bool = False) -> Any:
     from signalscore.loader import load
 
-    corpus = load(paths or [Path("cases")], rubric=rubric, rubrics_dir=rubrics_dir)
+    corpus = load(paths or [Path("cases")], rubric=rubric, rubrics_dir=rubrics_dir, follow_links=follow_links)
     print_problems(corpus.warnings)
     if not corpus.cases:
         raise UsageError(f"no cases found in {names(paths)}")

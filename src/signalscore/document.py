@@ -8,23 +8,19 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from signalscore.errors import Issue, Loc, Problem
+from signalscore.errors import EXCERPT, Issue, Loc, Problem, excerpt
+from signalscore.inputs import MAX_BYTES as MAX_BYTES
+from signalscore.inputs import Unreadable, read_limited
 from signalscore.messages import yaml_syntax
+from signalscore.yaml_core import CoreLoader as _Loader
+from signalscore.yaml_core import construct
 
-try:  # the C parser is several times faster; fall back to pure Python where it is missing
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
-
-MAX_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_ALIAS_NODES = 100_000
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
-_CONSTRUCTOR = SafeConstructor()
 # What a scalar constructor of PyYAML may raise on text it cannot read (e.g. `!!bool maybe`, 2008-13-45).
 _BAD_SCALAR = (ValueError, OverflowError, TypeError, LookupError, yaml.YAMLError)
 _KINDS = {_TAG + "timestamp": "date", _TAG + "int": "whole number", _TAG + "float": "number", _TAG + "bool": "boolean"}
@@ -68,8 +64,13 @@ class _Refused(Exception):
 
 
 def dotted(loc: Loc) -> str:
-    """A location as `features.3.weight`; a key that is not a plain word is quoted, so output stays one line."""
-    return ".".join(part if isinstance(part, str) and _WORD.fullmatch(part) else repr(part) for part in loc)
+    """A location as `features.3.weight`; a key that is not a plain word is quoted (and cut), so output stays one line."""
+    return ".".join(_part(part) for part in loc)
+
+
+def _part(part: str | int) -> str:
+    word = isinstance(part, str) and len(part) <= EXCERPT and _WORD.fullmatch(part)
+    return part if word else excerpt(part)  # type: ignore[return-value]
 
 
 def _tag_name(tag: str) -> str:
@@ -153,7 +154,9 @@ class _Builder:
                 continue
             if key in first:  # the first value stands and is validated
                 line, column = first[key]
-                self._report(key_node, (*loc, key), f"duplicate key {key!r} (first at line {line}, column {column})")
+                self._report(
+                    key_node, (*loc, key), f"duplicate key {excerpt(key)} (first at line {line}, column {column})"
+                )
                 continue
             first[key] = _mark(key_node)
             self.doc.keys[(*loc, key)] = _mark(key_node)
@@ -180,11 +183,11 @@ def _construct(node: ScalarNode) -> tuple[Any, str | None]:
     if node.tag not in _SCALAR_TAGS:
         return None, f"unsupported YAML tag {_tag_name(node.tag)}"
     try:
-        return _CONSTRUCTOR.yaml_constructors[node.tag](_CONSTRUCTOR, node), None
+        return construct(node), None
     except _BAD_SCALAR as exc:
         kind = _KINDS.get(node.tag, "value")
         why = f": {exc}" if kind == "date" else ""  # Python's words help only for dates (month must be in 1..12)
-        return None, f"{node.value[:40]!r} is not a valid {kind}{why}"
+        return None, f"{excerpt(node.value)} is not a valid {kind}{why}"
 
 
 _SKIP = object()
@@ -215,7 +218,8 @@ def _decode(path: str, raw: bytes) -> str:
 def _compose(path: str, text: str) -> Node | None:
     loader = _Loader(text)
     try:
-        return loader.get_single_node()
+        node: Node | None = loader.get_single_node()
+        return node
     except yaml.YAMLError as exc:
         line, column, message = yaml_syntax(text, exc, _TOO_DEEP)
         raise _Failed(Problem(path, line, column, "", message)) from None
@@ -243,16 +247,13 @@ def parse_text(path: str, text: str) -> tuple[Document, list[Problem]]:
 
 
 def parse_file(path: Path) -> tuple[Document, list[Problem]]:
-    """Read and parse one YAML file within the size limit."""
+    """Read and parse one YAML file: a regular file within the size limit, or a problem saying why not."""
     name = str(path)
     try:
-        with path.open("rb") as handle:  # read at most one byte past the limit, whatever stat says
-            raw = handle.read(MAX_BYTES + 1)
-        if len(raw) > MAX_BYTES:
-            message = f"the file is larger than the limit of {MAX_BYTES} bytes (4 MiB)"
-            return Document(name), [Problem(name, 1, 1, "", message)]
-        return parse_text(name, _decode(name, raw))
+        return parse_text(name, _decode(name, read_limited(path, MAX_BYTES)))
     except _Failed as exc:
         return Document(name), [exc.problem]
+    except Unreadable as exc:
+        return Document(name), [Problem(name, 1, 1, "", str(exc))]
     except OSError as exc:
         return Document(name), [Problem(name, 1, 1, "", f"cannot read: {exc.strerror or exc}")]

@@ -53,7 +53,8 @@ def normalize(scale: Scale, x: np.ndarray) -> np.ndarray:
         return np.where(np.isnan(x), np.nan, steps / len(scale.thresholds))
     lo, hi = (scale.min, scale.max) if scale.type == "continuous" else (0.0, scale.cap or 1.0)
     assert lo is not None and hi is not None
-    return np.clip((x - lo) / (hi - lo), 0.0, 1.0)
+    with np.errstate(over="ignore"):  # a range of 1e-300 sends far values to inf, which the clip makes 1
+        return np.clip((x - lo) / (hi - lo), 0.0, 1.0)
 
 
 def effective_weights(w: Weights, active: np.ndarray) -> np.ndarray:

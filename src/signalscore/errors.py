@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from signalscore.safe_text import one_line
@@ -48,3 +49,31 @@ class Issue:
 
 class UsageError(Exception):
     """A command-line argument that names nothing usable (exit status 2)."""
+
+
+EXCERPT = 40  # characters of an input value a message may quote
+
+
+def excerpt(value: object) -> str:
+    """An input value as a message may quote it: short, quoted if text, every invisible character escaped.
+
+    Text is cut to EXCERPT characters (an ellipsis marks the cut) before escaping, and repr escapes
+    control and format characters (ESC, newlines, U+202E) visibly, so a message stays one short line
+    whatever the file holds; a secret in a file read by mistake is never printed whole.
+    """
+    if isinstance(value, str):
+        if len(value) <= EXCERPT:
+            return repr(value)
+        shown = repr(value[: EXCERPT - 1])
+        return shown[:-1] + "…" + shown[-1]
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**EXCERPT:
+        try:
+            return f"a whole number of {len(str(abs(value)))} digits"
+        except ValueError:  # more digits than Python converts to text
+            return "a whole number of thousands of digits"
+    return str(value)
+
+
+def number(value: float) -> str:
+    """A bound as a person writes it: 0, 0.5, 1e6, -1e12."""
+    return re.sub(r"e\+?(-?)0*(\d)", r"e\1\2", f"{value:g}")

@@ -12,7 +12,9 @@ from pydantic import BaseModel, ValidationError
 
 from signalscore.case import Case, case_issues, coding_issues
 from signalscore.document import Document, parse_file
-from signalscore.errors import InputError, Issue, Loc, Problem, UsageError
+from signalscore.errors import InputError, Issue, Loc, Problem, UsageError, excerpt
+from signalscore.inputs import Scope
+from signalscore.inputs import yaml_files as yaml_files
 from signalscore.messages import closest, expected, found, hint, meant, neither, unknown_key
 from signalscore.partial import partial
 from signalscore.rubric import Rubric, rubric_issues
@@ -35,28 +37,6 @@ class Corpus:
     def rubric_for(self, case: Case) -> Rubric:
         """The rubric a case is scored with."""
         return self.rubrics[self.rubric_of[case.id]]
-
-
-def yaml_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
-    """Every YAML file named or found below the paths, each once, in a stable order."""
-    found: list[Path] = []
-    problems: list[Problem] = []
-    for path in paths:
-        if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
-        elif path.is_file():
-            found.append(path)
-        else:
-            problems.append(Problem(str(path), 1, 1, "", "no such file or folder"))
-    unique = list(dict.fromkeys(p.resolve() for p in found))
-    return [Path(_display(p)) for p in unique], problems
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def kind_of(data: Any) -> str | None:
@@ -180,24 +160,28 @@ def _unique_ids(items: Sequence[_Checked[Any]], noun: str) -> list[Problem]:
         if not isinstance(ident, str):
             continue
         if ident in first:
-            problems += checked.located([Issue(("id",), f"duplicate {noun} id {ident!r} (first in {first[ident]})")])
+            problems += checked.located(
+                [Issue(("id",), f"duplicate {noun} id {excerpt(ident)} (first in {first[ident]})")]
+            )
         first.setdefault(ident, checked.doc.path)
     return problems
 
 
-def _library(rubrics_dir: Path, known: set[str], parsed: _Parsed) -> None:
+def _library(rubrics_dir: Path, known: set[str], parsed: _Parsed, scope: Scope) -> None:
     """Add the rubrics of the rubrics folder (files not already read)."""
     if not rubrics_dir.is_dir():
         return
-    files, _ = yaml_files([rubrics_dir])
-    extra = _Parsed()
+    files, refused = yaml_files([rubrics_dir], scope)
+    extra = _Parsed(problems=refused)
     _read([f for f in files if str(f) not in known], extra)
     parsed.rubrics += extra.rubrics
     parsed.problems += extra.problems
     parsed.read += extra.read
 
 
-def _override_file(path: Path, parsed: _Parsed) -> Rubric:
+def _override_file(path: Path, parsed: _Parsed, scope: Scope) -> Rubric:
+    if why := scope.refusal(str(path)):
+        raise InputError([Problem(str(path), 1, 1, "", why)])
     doc, problems = parse_file(path)
     if doc.built and kind_of(doc.data) != "rubric":
         raise UsageError(f"rubric {path}: the file is not a rubric (a rubric has a 'features' key)")
@@ -210,9 +194,9 @@ def _override_file(path: Path, parsed: _Parsed) -> Rubric:
     return found.rubrics[0].item
 
 
-def _override(rubric: str, parsed: _Parsed, rubrics_dir: Path) -> Rubric:
+def _override(rubric: str, parsed: _Parsed, rubrics_dir: Path, scope: Scope) -> Rubric:
     if Path(rubric).is_file():
-        return _override_file(Path(rubric), parsed)
+        return _override_file(Path(rubric), parsed, scope)
     for checked in parsed.rubrics:
         if checked.item.id == rubric and checked.valid:
             return checked.item
@@ -235,7 +219,7 @@ def _assign(checked: _Checked[Case], corpus: Corpus, parsed: _Parsed, override: 
     if rubric is None:
         if case.rubric in _ids(parsed.rubrics):  # found but invalid: its own problems say why
             return []
-        message = f"rubric {case.rubric!r} not found in the paths given or in {corpus.rubrics_dir}/"
+        message = f"rubric {excerpt(case.rubric)} not found in the paths given or in {corpus.rubrics_dir}/"
         message += f" ({closest(case.rubric, _ids(parsed.rubrics))})"
         return checked.located([Issue(("rubric",), message)])
     if checked.valid:
@@ -247,26 +231,33 @@ def _assign(checked: _Checked[Case], corpus: Corpus, parsed: _Parsed, override: 
     return checked.located(coding_issues(case, rubric, override=differs))
 
 
-def load(paths: Sequence[Path], rubric: str | None = None, rubrics_dir: Path = Path("rubrics")) -> Corpus:
-    """Load every rubric and case under the paths; raise InputError with every problem."""
+def load(
+    paths: Sequence[Path], rubric: str | None = None, rubrics_dir: Path = Path("rubrics"), *, follow_links: bool = False
+) -> Corpus:
+    """Load every rubric and case under the paths; raise InputError with every problem.
+
+    A symbolic link that leads out of the paths, the rubrics folder and the folder of a rubric file
+    given is not read (a problem says so) unless `follow_links`.
+    """
     # Loading builds millions of small objects and no cycles worth collecting: the cyclic
     # collector would walk them again and again (30-40% of load time in the benchmark).
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _load(paths, rubric, rubrics_dir)
+        named = [Path(rubric)] if rubric and Path(rubric).is_file() else []
+        return _load(paths, rubric, rubrics_dir, Scope.of([*paths, rubrics_dir, *named], follow_links))
     finally:
         if paused:
             gc.enable()
 
 
-def _load(paths: Sequence[Path], rubric: str | None, rubrics_dir: Path) -> Corpus:
-    files, missing = yaml_files(paths)
+def _load(paths: Sequence[Path], rubric: str | None, rubrics_dir: Path, scope: Scope) -> Corpus:
+    files, missing = yaml_files(paths, scope)
     parsed = _Parsed(problems=missing)
     _read(files, parsed)
-    _library(rubrics_dir, {str(f) for f in files}, parsed)
+    _library(rubrics_dir, {str(f) for f in files}, parsed, scope)
     valid = {c.item.id: c.item for c in reversed(parsed.rubrics) if c.valid}
-    override = _override(rubric, parsed, rubrics_dir) if rubric else None
+    override = _override(rubric, parsed, rubrics_dir, scope) if rubric else None
     rubrics = {override.id: override} if override else valid
     corpus = Corpus(rubrics=rubrics, inputs=parsed.read, rubrics_dir=rubrics_dir)
     problems = parsed.problems + _unique_ids(parsed.rubrics, "rubric") + _unique_ids(parsed.cases, "case")

@@ -12,6 +12,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
+from signalscore.errors import excerpt, number
+from signalscore.yaml_core import yaml11_reading
+
 
 def _step(tp: Any, part: str | int) -> Any:
     """The type one step down a validation path (for suggesting known keys)."""
@@ -44,7 +47,7 @@ def unknown_key(model: type[BaseModel], loc: tuple[str | int, ...]) -> str:
     """An unknown key, with the known key it probably means."""
     close = meant(model, loc)
     hint = f" (did you mean {close!r}?)" if close else ""
-    return f"unknown key {loc[-1]!r}{hint}"
+    return f"unknown key {excerpt(loc[-1])}{hint}"
 
 
 _EXPECTED = {
@@ -80,8 +83,8 @@ def found(value: Any) -> str:
         return "an empty value"
     if isinstance(value, bool):
         return str(value).lower()
-    if isinstance(value, str):
-        return repr(value if len(value) <= 40 else value[:37] + "...") if value else "empty text"
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        return excerpt(value) if value != "" else "empty text"
     if isinstance(value, dict | list):
         kind = "mapping" if isinstance(value, dict) else "list"
         return f"a {kind}" if value else f"an empty {kind}"
@@ -94,7 +97,7 @@ def expected(kind: str, ctx: dict[str, Any]) -> str | None:
         return _EXPECTED[kind]
     if kind in _BOUNDS:
         bound = _BOUNDS[kind]
-        return f"a number {_BOUND_WORDS[bound]} {ctx[bound]:g}"
+        return f"a number {_BOUND_WORDS[bound]} {number(ctx[bound])}"
     if kind == "string_pattern_mismatch":
         return _PATTERNS.get(ctx["pattern"], f"text matching {ctx['pattern']}")
     if kind == "literal_error":
@@ -106,8 +109,13 @@ def expected(kind: str, ctx: dict[str, Any]) -> str | None:
 
 
 def hint(kind: str, error: Any, wanted: str) -> str:
-    """A likely fix: quoting a value YAML read as a number, date or boolean; the closest allowed word."""
+    """A likely fix: quoting what YAML read as a number, date or boolean; a YAML 1.1 number rewritten; a close word."""
     value = error.get("input")
+    numeric = any(word in wanted for word in ("number", "true or false", "coded value"))
+    if numeric and isinstance(value, str) and (reading := yaml11_reading(value, "true or false" in wanted)):
+        return f" ({reading})"
+    if "number" in wanted and isinstance(value, int) and abs(value) > 2**53:
+        return " (far too large)"
     if "text" in wanted and isinstance(value, int | float | dt.date):  # bool is an int: yes, no, on, off
         return " (quote it to make it text)"
     if "n/a or unknown" in wanted and isinstance(value, str):
@@ -127,7 +135,7 @@ def neither(data: Any) -> str:
     if not isinstance(data, dict):
         return f"expected a rubric or a case (a mapping of keys to values), found {found(data)}"
     near = [(k, m) for k in data for m in difflib.get_close_matches(str(k), ["features", "rubric", "codings"], 1)]
-    hint = f" (found {near[0][0]!r}: did you mean {near[0][1]!r}?)" if near else ""
+    hint = f" (found {excerpt(near[0][0])}: did you mean {near[0][1]!r}?)" if near else ""
     return f"neither a rubric nor a case: a rubric has a 'features' key, a case a 'rubric' or 'codings' key{hint}"
 
 
@@ -160,7 +168,9 @@ def yaml_syntax(text: str, exc: yaml.YAMLError, too_deep: str) -> tuple[int, int
         return (*at, too_deep)
     message = f"YAML syntax: {exc.problem or exc.context}"
     if message.endswith("found undefined alias") and exc.problem_mark is not None:  # libyaml omits the name
-        message += " " + (text[exc.problem_mark.index :].split(maxsplit=1) or [""])[0].rstrip(",]}")
+        message += " " + excerpt((text[exc.problem_mark.index :].split(maxsplit=1) or [""])[0].rstrip(",]}")).strip(
+            "'\""
+        )
     started = exc.context_mark
     if exc.context and exc.problem and exc.problem.startswith("but "):  # "expected one document, but found ..."
         message = f"YAML syntax: {exc.context}, {exc.problem}"

@@ -12,8 +12,9 @@ import pandas as pd
 from signalscore.case import Case, case_issues
 from signalscore.document import parse_file
 from signalscore.engine import score_rubric
-from signalscore.errors import InputError, Issue, UsageError
+from signalscore.errors import InputError, Issue, Problem, UsageError, excerpt
 from signalscore.frame import cases_frame, codings_frame
+from signalscore.inputs import Scope
 from signalscore.loader import kind_of, validate_model, yaml_files
 from signalscore.render import grid, markup_of, plain, to_json
 from signalscore.rubric import Rubric, rubric_issues
@@ -22,10 +23,12 @@ from signalscore.rubric_diff import Change
 MOVE_COLUMNS = ["case", "old", "new", "change", "old_rank", "new_rank", "moved"]
 
 
-def read_rubric(path: Path) -> Rubric:
+def read_rubric(path: Path, follow_links: bool = False) -> Rubric:
     """One rubric file, validated and cross-checked; InputError with every problem."""
     if not path.is_file():
         raise UsageError(f"{path}: no such rubric file")
+    if why := Scope.of([path], follow_links).refusal(str(path)):
+        raise InputError([Problem(str(path), 1, 1, "", why)])
     doc, problems = parse_file(path)
     if problems:
         raise InputError(problems)
@@ -38,9 +41,9 @@ def read_rubric(path: Path) -> Rubric:
     return rubric
 
 
-def read_cases(paths: Sequence[Path]) -> tuple[list[Case], list[Path]]:
+def read_cases(paths: Sequence[Path], follow_links: bool = False) -> tuple[list[Case], list[Path]]:
     """Every case file under the paths (other YAML files are skipped), and the files read."""
-    files, problems = yaml_files(paths)
+    files, problems = yaml_files(paths, Scope.of(paths, follow_links))
     cases: list[Case] = []
     first: dict[str, str] = {}
     for path in files:
@@ -64,7 +67,7 @@ def _refusal(case: Case, fid: str, rubric: Rubric) -> str | None:
     coding, feature = case.coding(fid), rubric.feature(fid)
     if feature is None or coding.status != "coded" or not (why := feature.scale.value_problem(coding.value)):
         return None
-    return f"{case.id}: {fid} = {coding.value!r} is not valid under {rubric.id} {rubric.version} ({why})"
+    return f"{case.id}: {fid} = {excerpt(coding.value)} is not valid under {rubric.id} {rubric.version} ({why})"
 
 
 def fit(case: Case, rubric: Rubric) -> tuple[Case | None, list[str]]:

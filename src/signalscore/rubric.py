@@ -3,19 +3,37 @@
 from __future__ import annotations
 
 import difflib
-import math
 from collections import Counter
 from itertools import pairwise
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from signalscore.errors import Issue
+from signalscore.errors import Issue, excerpt
+from signalscore.errors import number as shown
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 FeatureId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
-Weight = Annotated[float, Field(gt=0, allow_inf_nan=False, strict=True)]
-Number = Annotated[float, Field(allow_inf_nan=False, strict=True)]
+# Bounds that keep every sum, ratio and score finite in double precision (docs/format.md, "Numbers").
+MIN_WEIGHT, MAX_WEIGHT = 1e-6, 1e6
+MAX_NUMBER = 1e12
+
+
+def _not_tiny(weight: float) -> float:
+    # Checked after `gt=0`, so a zero or negative weight keeps its plainer message.
+    if weight < MIN_WEIGHT:
+        raise ValueError(f"expected a number at least {shown(MIN_WEIGHT)}")
+    return weight
+
+
+Weight = Annotated[
+    float,
+    Field(gt=0, le=MAX_WEIGHT, allow_inf_nan=False, strict=True, json_schema_extra={"minimum": MIN_WEIGHT}),
+    AfterValidator(_not_tiny),
+]
+Positive = Annotated[float, Field(gt=0, le=MAX_NUMBER, allow_inf_nan=False, strict=True)]
+Number = Annotated[float, Field(ge=-MAX_NUMBER, le=MAX_NUMBER, allow_inf_nan=False, strict=True)]
+LevelKey = Annotated[int, Field(strict=True, ge=-int(MAX_NUMBER), le=int(MAX_NUMBER))]
 Text = Annotated[str, StringConstraints(min_length=1)]
 
 
@@ -66,9 +84,9 @@ class Scale(Model):
     """How a coded value of one feature maps to a normalised value in [0, 1]."""
 
     type: Literal["ordinal", "binary", "count", "continuous"]
-    levels: dict[Annotated[int, Field(strict=True)], Level] | None = None
-    thresholds: tuple[Weight, ...] | None = None
-    cap: Weight | None = None
+    levels: dict[LevelKey, Level] | None = None
+    thresholds: tuple[Positive, ...] | None = None
+    cap: Positive | None = None
     min: Number | None = None
     max: Number | None = None
 
@@ -127,10 +145,10 @@ class Scale(Model):
             ok = number and isinstance(value, int) and value in self.levels
             return None if ok else f"expected one of the levels {allowed}, n/a or unknown"
         if self.type == "count":
-            ok = number and isinstance(value, int) and value >= 0
-            return None if ok else "expected a whole number >= 0, n/a or unknown"
-        ok = number and math.isfinite(float(value))  # type: ignore[arg-type]
-        return None if ok else "expected a number, n/a or unknown"
+            ok = number and isinstance(value, int) and 0 <= value <= MAX_NUMBER
+            return None if ok else f"expected a whole number from 0 to {shown(MAX_NUMBER)}, n/a or unknown"
+        ok = number and abs(value) <= MAX_NUMBER  # type: ignore[arg-type]  # False for NaN; no float() of a huge int
+        return None if ok else f"expected a number from {shown(-MAX_NUMBER)} to {shown(MAX_NUMBER)}, n/a or unknown"
 
     def label_of(self, value: object) -> str | None:
         """The anchor label of an ordinal level, else None."""
@@ -212,7 +230,7 @@ class Rubric(Model):
 def _duplicates(items: tuple[Any, ...], section: str) -> list[Issue]:
     counts = Counter(item.id for item in items)
     return [
-        Issue((section, i, "id"), f"duplicate {section[:-1]} id {item.id!r}")
+        Issue((section, i, "id"), f"duplicate {section[:-1]} id {excerpt(item.id)}")
         for i, item in enumerate(items)
         if counts[item.id] > 1 and item.id in {x.id for x in items[:i]}
     ]
@@ -221,10 +239,10 @@ def _duplicates(items: tuple[Any, ...], section: str) -> list[Issue]:
 def _undeclared(noun: str, name: str, declared: list[str]) -> str:
     """Why a named dimension or reference is not there, with the closest declared id."""
     if not declared:
-        return f"{noun} {name!r} is not declared (the rubric declares no {noun}s)"
+        return f"{noun} {excerpt(name)} is not declared (the rubric declares no {noun}s)"
     close = difflib.get_close_matches(name, declared, n=1)
     hint = f"did you mean {close[0]!r}?" if close else f"declared: {', '.join(declared)}"
-    return f"{noun} {name!r} is not declared ({hint})"
+    return f"{noun} {excerpt(name)} is not declared ({hint})"
 
 
 def _ids(items: tuple[Any, ...]) -> list[str]:

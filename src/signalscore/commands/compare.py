@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from signalscore.cli import (
+    FollowLinks,
     Format,
     FormatOpt,
     OutputOpt,
@@ -32,6 +33,7 @@ def compare(
     paths: Paths = None,
     rubric: RubricOpt = None,
     rubrics_dir: RubricsDir = Path("rubrics"),
+    follow_links: FollowLinks = False,
     baseline: BaselineOpt = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
@@ -44,7 +46,7 @@ def compare(
         from signalscore.compare import compare_all
         from signalscore.render import render_compare
 
-        corpus = load_corpus(paths, rubric, rubrics_dir)
+        corpus = load_corpus(paths, rubric, rubrics_dir, follow_links)
         comparisons = compare_all(score_corpus(corpus), corpus.rubrics, baseline)
         emit(render_compare(comparisons, fmt.value, precision), output, corpus.inputs)
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from signalscore.cli import Format, FormatOpt, OutputOpt, Paths, PrecisionOpt, app, emit, guard, names
+from signalscore.cli import FollowLinks, Format, FormatOpt, OutputOpt, Paths, PrecisionOpt, app, emit, guard, names
 from signalscore.errors import UsageError
 from signalscore.safe_text import one_line
 
@@ -23,6 +23,7 @@ def diff(
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
     precision: PrecisionOpt = 1,
+    follow_links: FollowLinks = False,
 ) -> None:
     """Compare two versions of a rubric: what changed, and each case's score and rank under both."""
 
@@ -30,8 +31,8 @@ def diff(
         from signalscore.rescore import read_cases, read_rubric, render_diff, rescore
         from signalscore.rubric_diff import rubric_changes
 
-        before, after = read_rubric(old), read_rubric(new)
-        cases, files = read_cases(paths or [Path("cases")])
+        before, after = read_rubric(old, follow_links), read_rubric(new, follow_links)
+        cases, files = read_cases(paths or [Path("cases")], follow_links)
         ids = {before.id, after.id}
         chosen = [c for c in cases if c.rubric in ids]
         if not chosen:

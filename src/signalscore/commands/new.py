@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from signalscore.cli import OutputOpt, RubricsDir, app, emit, guard
+from signalscore.cli import FollowLinks, OutputOpt, RubricsDir, app, emit, guard
 
 new_app = typer.Typer(help="Start a new file from a template.", no_args_is_help=True)
 app.add_typer(new_app, name="new")
@@ -30,6 +30,7 @@ def new_case(
         str, typer.Option("--rubric", "-r", help="The rubric to code against (a file path or a rubric id).")
     ],
     rubrics_dir: RubricsDir = Path("rubrics"),
+    follow_links: FollowLinks = False,
     title: Annotated[str, typer.Option(help="The case title.")] = "TODO: title",
     sender: Annotated[str, typer.Option(help="The signalling state.")] = "TODO: sender",
     recipient: Annotated[str, typer.Option(help="The state signalled to.")] = "TODO: recipient",
@@ -42,7 +43,9 @@ def new_case(
         from signalscore.loader import load
         from signalscore.template import case_template
 
-        chosen = next(iter(load([], rubric=rubric, rubrics_dir=rubrics_dir).rubrics.values()))
+        chosen = next(
+            iter(load([], rubric=rubric, rubrics_dir=rubrics_dir, follow_links=follow_links).rubrics.values())
+        )
         text = case_template(case_id, chosen, title, sender, recipient, _schema_hint(output))
         if output is None:
             emit(text, None, [])

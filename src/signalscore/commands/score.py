@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from signalscore.cli import (
+    FollowLinks,
     Format,
     FormatOpt,
     OutputOpt,
@@ -24,6 +25,7 @@ def score(
     paths: Paths = None,
     rubric: RubricOpt = None,
     rubrics_dir: RubricsDir = Path("rubrics"),
+    follow_links: FollowLinks = False,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
     precision: PrecisionOpt = 1,
@@ -34,7 +36,7 @@ def score(
         from signalscore.api import score as score_corpus
         from signalscore.render import render_scores
 
-        corpus = load_corpus(paths, rubric, rubrics_dir)
+        corpus = load_corpus(paths, rubric, rubrics_dir, follow_links)
         text = render_scores(score_corpus(corpus), corpus.rubrics, fmt.value, precision)
         emit(text, output, corpus.inputs)
 

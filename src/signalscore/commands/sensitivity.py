@@ -11,6 +11,7 @@ from typing import Annotated, Any, TextIO
 import typer
 
 from signalscore.cli import (
+    FollowLinks,
     Format,
     FormatOpt,
     OutputOpt,
@@ -48,6 +49,7 @@ def sensitivity(
     paths: Paths = None,
     rubric: RubricOpt = None,
     rubrics_dir: RubricsDir = Path("rubrics"),
+    follow_links: FollowLinks = False,
     draws: Draws = 10_000,
     seed: Seed = 0,
     weight_spread: Spread = 0.5,
@@ -64,7 +66,7 @@ def sensitivity(
         from signalscore.sensitivity.output import render
 
         check_options(weight_spread, sobol_samples)
-        corpus = load_corpus(paths, rubric, rubrics_dir)
+        corpus = load_corpus(paths, rubric, rubrics_dir, follow_links)
         settings = Settings(draws=draws, seed=seed, spread=weight_spread)
         reports = run(corpus, settings, sobol_pair, sobol_samples)
         emit(render(reports, fmt.value, precision), output, corpus.inputs)

@@ -72,10 +72,24 @@ def to_csv(frame: pd.DataFrame) -> str:
 
 
 def to_json(data: Any) -> str:
-    """Strict JSON (no NaN), indented; control and bidi characters as \\u escapes, the same data."""
-    text = json.dumps(data, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+    """Strict JSON, indented: a non-finite number is null (never NaN or Infinity); controls as \\u escapes."""
+    try:
+        text = json.dumps(data, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+    except ValueError:  # rare: bounded inputs keep numbers finite; walk the data only then
+        text = json.dumps(_finite(data), indent=2, allow_nan=False, ensure_ascii=False) + "\n"
     # json.dumps escapes C0 controls inside strings; a raw newline is the indentation's own.
     return UNSAFE.sub(lambda m: m.group() if m.group() == "\n" else f"\\u{ord(m.group()):04x}", text)
+
+
+def _finite(data: Any) -> Any:
+    """The data with every non-finite float replaced by None."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {key: _finite(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [_finite(value) for value in data]
+    return data
 
 
 def abbreviate(text: str, width: int) -> str:
