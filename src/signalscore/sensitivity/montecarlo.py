@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,11 +11,13 @@ from signalscore.engine import Weights
 from signalscore.sensitivity.cases import CaseSet
 from signalscore.sensitivity.coding import CodingModel
 from signalscore.sensitivity.plan import Plan, Scratch
-from signalscore.sensitivity.ranks import RankCounter, tie_keys
+from signalscore.sensitivity.ranks import RankCounter
+from signalscore.sensitivity.summary import PERCENTILES, Summary, Tally, block_rows, summarise
+
+__all__ = ["PERCENTILES", "Settings", "Summary", "chunk_size", "chunks", "monte_carlo", "simulate", "summarise"]
 
 # Entries (draws x cases x features) per chunk: bounds memory at a few tens of MB whatever the size.
 CHUNK_ENTRIES = 1 << 18
-PERCENTILES = (5.0, 50.0, 95.0)
 Progress = Callable[[int, int], None]
 
 
@@ -34,27 +36,56 @@ def chunk_size(cases: int, features: int) -> int:
     return max(1, CHUNK_ENTRIES // max(1, cases * features))
 
 
+def chunks(cases: CaseSet, settings: Settings, progress: Progress | None = None) -> Iterator[np.ndarray]:
+    """Scores of consecutive chunks of draws, shape (draws in the chunk, cases), on the rubric's scale.
+
+    Each chunk is a view of one reused buffer: use it before asking for the next.
+    """
+    if not cases.ids or not settings.draws:
+        return
+    plan = Plan.of(cases, settings.model or CodingModel.of(cases.rubric.uncertainty))
+    rng = np.random.default_rng(settings.seed)
+    step = chunk_size(*plan.fixed.shape)
+    draw = Drawer(plan, cases.weights, step, settings.spread)
+    buffer = np.empty((min(step, settings.draws), len(cases.ids)))
+    for start in range(0, settings.draws, step):
+        n = min(step, settings.draws - start)
+        rows = np.multiply(draw(rng, n), cases.span, out=buffer[:n])
+        rows += cases.low
+        yield rows
+        if progress:
+            progress(start + n, settings.draws)
+
+
 def simulate(
     cases: CaseSet, settings: Settings, progress: Progress | None = None, ranks: RankCounter | None = None
 ) -> np.ndarray:
     """Scores of every case in every draw, shape (draws, cases), on the rubric's scale; ranks counted on the way."""
     out = np.empty((settings.draws, len(cases.ids)))
-    if not cases.ids:
-        return out
-    plan = Plan.of(cases, settings.model or CodingModel.of(cases.rubric.uncertainty))
-    rng = np.random.default_rng(settings.seed)
-    step = chunk_size(*plan.fixed.shape)
-    draw = Drawer(plan, cases.weights, step, settings.spread)
-    for start in range(0, settings.draws, step):
-        n = min(step, settings.draws - start)
-        rows = out[start : start + n]
-        np.multiply(draw(rng, n), cases.span, out=rows)
-        rows += cases.low
+    done = 0
+    for rows in chunks(cases, settings, progress):
+        out[done : done + len(rows)] = rows
         if ranks is not None:
             ranks.add(rows)
-        if progress:
-            progress(start + n, settings.draws)
+        done += len(rows)
     return out
+
+
+def monte_carlo(cases: CaseSet, settings: Settings, shown: int, progress: Progress | None = None) -> Summary:
+    """The summary of `settings.draws` draws, tallied in blocks: memory linear in cases (see summary.py)."""
+    n, high = len(cases.ids), cases.low + cases.span
+    tally = Tally(n, settings.draws, shown, cases.low, high)
+    # A whole number of chunks per block (the last chunk of all may be short).
+    block = np.empty((min(settings.draws, block_rows(n, chunk_size(n, len(cases.rubric.features)))), n))
+    filled = 0
+    for rows in chunks(cases, settings, progress):
+        block[filled : filled + len(rows)] = rows
+        filled += len(rows)
+        if filled == len(block):
+            tally.add(block)
+            filled = 0
+    tally.add(block[:filled])
+    return tally.summary()
 
 
 class Drawer:
@@ -121,28 +152,3 @@ class Scorer:
         total: np.ndarray = np.matmul(weighted, dimension[:, :, None])[..., 0]
         total /= dimension @ self.present.T
         return total
-
-
-@dataclass(frozen=True)
-class Summary:
-    """What the draws say about each case and pair."""
-
-    mean: np.ndarray
-    percentiles: np.ndarray
-    rank_counts: np.ndarray
-    above: np.ndarray
-    tie: np.ndarray
-
-
-def summarise(scores: np.ndarray, pairwise: int, ranks: RankCounter | None = None, consume: bool = False) -> Summary:
-    """Mean, percentiles, rank counts of every case; P(above) and P(tie) among the first `pairwise` cases.
-
-    With `consume`, the percentiles reorder `scores` in place instead of copying 8 bytes per draw and case.
-    """
-    head = tie_keys(scores[:, :pairwise])
-    above = (head[:, :, None] > head[:, None, :]).mean(axis=0)
-    tie = (head[:, :, None] == head[:, None, :]).mean(axis=0)
-    counts = (ranks or RankCounter.of(scores)).counts()
-    mean = scores.mean(axis=0)
-    percentiles = np.percentile(scores, PERCENTILES, axis=0, overwrite_input=consume)
-    return Summary(mean=mean, percentiles=percentiles, rank_counts=counts, above=above, tie=tie)

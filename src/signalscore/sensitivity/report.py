@@ -7,7 +7,7 @@ import pandas as pd
 
 from signalscore.sensitivity.analysis import Report
 from signalscore.sensitivity.breakeven import smallest
-from signalscore.sensitivity.montecarlo import PERCENTILES
+from signalscore.sensitivity.summary import PERCENTILES
 
 RANK_COLUMNS = 5
 
