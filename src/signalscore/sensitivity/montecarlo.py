@@ -92,14 +92,14 @@ class Drawer:
     """One chunk of draws at a time, in buffers allocated once."""
 
     def __init__(self, plan: Plan, w: Weights, step: int, spread: float) -> None:
-        self.plan, self.spread = plan, spread
+        self.plan, self.spread, self.w = plan, spread, w
         self.scratch = Scratch.of(plan, step)
         self.scorer = Scorer.of(plan.active, w, step)
 
     def __call__(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """Σ e_f s_f of n draws: weights first, then codings, from one generator in a fixed order."""
         lo, hi = 1 - self.spread, 1 + self.spread
-        w = self.scorer.w
+        w = self.w
         feature = w.feature * rng.uniform(lo, hi, (n, w.feature.size))
         dimension = w.dimension * rng.uniform(lo, hi, (n, w.dimension.size))
         n_linear, n_steps = self.plan.sizes
@@ -123,32 +123,55 @@ class Scorer:
 
     Which dimensions a case has active does not depend on the weights (they stay positive), so
     the masks are computed once; a dimension with no active feature gets a denominator of 1 and
-    a numerator of 0, and its weight is left out of the case's total.
+    a numerator of 0, and its weight is left out of the case's total. The sums run over each
+    dimension's features, sorted together, as numpy sums rather than BLAS products: BLAS threads
+    cost more than they give at these sizes, and stall whenever another process holds a core.
     """
 
-    w: Weights
-    membership: np.ndarray
+    order: np.ndarray | None
+    segments: tuple[tuple[int, int], ...]
+    dims: np.ndarray
+    active: np.ndarray
     absent: np.ndarray
     present: np.ndarray
-    buffer: np.ndarray
+    buffers: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
     @classmethod
     def of(cls, active: np.ndarray, w: Weights, step: int) -> Scorer:
-        """Masks of the cases' active features and dimensions, and a buffer for `step` draws."""
-        cells = active.astype(float).T[:, :, None] * w.onehot()[:, None, :]
-        present = cells.sum(axis=0) > 0
-        membership = cells.reshape(active.shape[1], -1)
-        buffer = np.empty((step, active.shape[0], w.dimension.size))
-        return cls(w, membership, (~present).astype(float).ravel(), present.astype(float), buffer)
+        """Features by dimension, masks of the cases' active features and dimensions, buffers for `step` draws."""
+        order = np.argsort(w.member, kind="stable")
+        member = w.member[order]
+        starts = np.flatnonzero(np.diff(member, prepend=-1))  # each dimension that has a feature
+        segments = tuple(zip(starts.tolist(), [*starts[1:].tolist(), member.size], strict=True))
+        mask = active[:, order].astype(float)
+        present = np.add.reduceat(mask, starts, axis=1) > 0 if member.size else np.zeros((len(active), 0), bool)
+        in_order = bool((order == np.arange(order.size)).all())
+        work, sums = np.empty((step, *active.shape)), np.empty((step, active.shape[0], len(segments)))
+        moved = np.empty((0 if in_order else step, *active.shape))  # the signals in that order
+        return cls(
+            None if in_order else order, segments, member[starts], mask,
+            (~present).astype(float), present.astype(float), (moved, work, sums, np.empty_like(sums)),
+        )  # fmt: skip
 
     def __call__(self, feature: np.ndarray, dimension: np.ndarray, signal: np.ndarray) -> np.ndarray:
         """Σ e_f s_f per draw and case, from weights (draws, ·) and signals (draws, cases, features)."""
-        draws, cases, _ = signal.shape
-        by_dim = feature[:, :, None] * self.w.onehot()
-        weighted = np.matmul(signal, by_dim, out=self.buffer[:draws])
-        within = feature @ self.membership
+        draws = len(feature)
+        moved, work, within, weighted = (b[:draws] for b in self.buffers)
+        if self.order is not None:
+            feature = feature[:, self.order]
+            signal = np.take(signal, self.order, axis=-1, out=moved)
+        by_feature = feature[:, None, :]
+        self._sum(np.multiply(self.active, by_feature, out=work), within)
         within += self.absent
-        weighted /= within.reshape(draws, cases, -1)
-        total: np.ndarray = np.matmul(weighted, dimension[:, :, None])[..., 0]
-        total /= dimension @ self.present.T
+        self._sum(np.multiply(signal, by_feature, out=work), weighted)
+        weighted /= within
+        by_dimension = dimension[:, None, self.dims]
+        weighted *= by_dimension
+        total: np.ndarray = weighted.sum(axis=-1)
+        total /= (self.present * by_dimension).sum(axis=-1)
         return total
+
+    def _sum(self, terms: np.ndarray, out: np.ndarray) -> None:
+        """Per draw and case, the sum of each dimension's terms."""
+        for k, (a, b) in enumerate(self.segments):
+            np.sum(terms[..., a:b], axis=-1, out=out[..., k])
