@@ -47,7 +47,10 @@ def settings_lines(r: Report) -> list[str]:
         lines.append(f"Left out (no score): {', '.join(r.unscored)}.")
     kept, k = r.summary.rank_counts.shape[0], r.summary.top.shape[1]
     if kept < len(r.cases.ids):
-        lines.append(f"Whole rank distributions of the {kept} best of {len(r.cases.ids):,} cases; of the others, ranks 1 to {k}.")
+        lines.append(
+            f"With {len(r.cases.ids):,} cases, only the {kept} best keep their whole rank distribution; for the "
+            f"others, ranks 90% reads ranks 1 to {k} only ({k - 1}-{k}+: from {k - 1} to past {k}; >{k}: past {k})."
+        )
     return lines
 
 
@@ -137,7 +140,7 @@ def _break_even_json(r: Report) -> list[dict[str, Any]]:
 
 def _case_json(r: Report, i: int, rank: np.ndarray) -> dict[str, Any]:
     s, draws = r.summary, r.settings.draws
-    whole = i < len(s.rank_counts)
+    whole = i < r.shown  # the whole distribution of the cases shown only: n of them would be n x n numbers
     counts = s.rank_counts[i] if whole else s.top[i]
     out = {
         "id": r.cases.ids[i],
@@ -147,7 +150,7 @@ def _case_json(r: Report, i: int, rank: np.ndarray) -> dict[str, Any]:
         **{f"p{q:g}": plain(s.percentiles[k, i]) for k, q in enumerate((5, 50, 95))},
         "rank_probabilities": {str(k + 1): int(c) / draws for k, c in enumerate(counts) if c},
     }
-    if not whole:  # many cases: ranks 1 .. k only, and the share of draws below them
+    if not whole:  # ranks 1 .. k only, and the share of draws below them
         out["rank_probability_rest"] = (draws - int(counts.sum())) / draws
     return out
 
