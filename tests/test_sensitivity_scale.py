@@ -162,7 +162,9 @@ def test_ten_thousand_features_are_estimated_and_refused_without_building_anythi
 
 
 def test_ten_thousand_cases_with_the_default_draws_fit_in_one_gigabyte() -> None:
-    assert needed(Size(cases=10_000, features=12, dimensions=2, width=3, draws=10_000, samples=1024, shown=20)) < 1 << 30
+    assert (
+        needed(Size(cases=10_000, features=12, dimensions=2, width=3, draws=10_000, samples=1024, shown=20)) < 1 << 30
+    )
 
 
 @pytest.mark.parametrize(

@@ -76,10 +76,9 @@ def sensitivity(
     """How sure is the ranking: score and rank spread over draws, break-even weights, Sobol indices."""
 
     def body() -> None:
+        from signalscore.sensitivity.budget import parse_bytes
         from signalscore.sensitivity.montecarlo import Settings
         from signalscore.sensitivity.output import render
-
-        from signalscore.sensitivity.budget import parse_bytes
 
         check_options(weight_spread, sobol_samples, draws)
         limit = parse_bytes(max_memory)

@@ -10,7 +10,6 @@ from signalscore.sensitivity.breakeven import smallest
 from signalscore.sensitivity.summary import PERCENTILES, RANK_COLUMNS
 
 
-
 def percent(p: float) -> str:
     """A share of draws for people: never shows 0% or 100% unless it is exactly that."""
     if p in (0.0, 1.0):

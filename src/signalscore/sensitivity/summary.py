@@ -68,7 +68,9 @@ class Tally:
             self.scores[self.done : self.done + len(block)] = block
         self.done += len(block)
 
-    def summary(self, scores: np.ndarray | None = None, consume: bool = True, ranks: RankCounter | None = None) -> Summary:
+    def summary(
+        self, scores: np.ndarray | None = None, consume: bool = True, ranks: RankCounter | None = None
+    ) -> Summary:
         """The summary of every draw added; percentiles of `scores` (default: the kept ones), reordered if consumed."""
         kept = self.scores if scores is None else scores
         assert kept is not None and (self.done == self.draws or not self.n)
