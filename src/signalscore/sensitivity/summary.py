@@ -20,7 +20,7 @@ RANK_COLUMNS = 5
 DENSE_CASES = 1024
 EXACT_CELLS = 1 << 24
 # Draw x case cells ranked at once: a few tens of MB of work buffers whatever the size.
-BLOCK_CELLS = 1 << 20
+BLOCK_CELLS = 1 << 18
 
 
 @dataclass(frozen=True)
