@@ -123,12 +123,12 @@ class Scorer:
 
     Which dimensions a case has active does not depend on the weights (they stay positive), so
     the masks are computed once; a dimension with no active feature gets a denominator of 1 and
-    a numerator of 0, and its weight is left out of the case's total. The sums run over each
-    dimension's features, sorted together, as numpy sums rather than BLAS products: BLAS threads
-    cost more than they give at these sizes, and stall whenever another process holds a core.
+    a numerator of 0, and its weight is left out of the case's total. Terms are laid out feature
+    by feature, features sorted by dimension, so each dimension's sum adds whole planes (numpy,
+    not BLAS: BLAS threads cost more than they give at these sizes and stall on a busy machine).
     """
 
-    order: np.ndarray | None
+    order: np.ndarray
     segments: tuple[tuple[int, int], ...]
     dims: np.ndarray
     active: np.ndarray
@@ -143,35 +143,31 @@ class Scorer:
         member = w.member[order]
         starts = np.flatnonzero(np.diff(member, prepend=-1))  # each dimension that has a feature
         segments = tuple(zip(starts.tolist(), [*starts[1:].tolist(), member.size], strict=True))
-        mask = active[:, order].astype(float)
-        present = np.add.reduceat(mask, starts, axis=1) > 0 if member.size else np.zeros((len(active), 0), bool)
-        in_order = bool((order == np.arange(order.size)).all())
-        work, sums = np.empty((step, *active.shape)), np.empty((step, active.shape[0], len(segments)))
-        moved = np.empty((0 if in_order else step, *active.shape))  # the signals in that order
-        return cls(
-            None if in_order else order, segments, member[starts], mask,
-            (~present).astype(float), present.astype(float), (moved, work, sums, np.empty_like(sums)),
-        )  # fmt: skip
+        mask = active.T[order].astype(float)[:, None, :]  # (features, 1, cases)
+        present = np.add.reduceat(mask, starts, axis=0) > 0
+        entries, sums = step * active.size, step * active.shape[0] * len(segments)
+        buffers = (np.empty(entries), np.empty(entries), np.empty(sums), np.empty(sums))
+        return cls(order, segments, member[starts], mask, (~present).astype(float), present.astype(float), buffers)
 
     def __call__(self, feature: np.ndarray, dimension: np.ndarray, signal: np.ndarray) -> np.ndarray:
         """Σ e_f s_f per draw and case, from weights (draws, ·) and signals (draws, cases, features)."""
-        draws = len(feature)
-        moved, work, within, weighted = (b[:draws] for b in self.buffers)
-        if self.order is not None:
-            feature = feature[:, self.order]
-            signal = np.take(signal, self.order, axis=-1, out=moved)
-        by_feature = feature[:, None, :]
+        draws, cases, n_features = signal.shape
+        planes, dims = (n_features, draws, cases), (len(self.segments), draws, cases)
+        moved, work = (b[: signal.size].reshape(planes) for b in self.buffers[:2])
+        within, weighted = (b[: draws * cases * dims[0]].reshape(dims) for b in self.buffers[2:])
+        np.take(signal.transpose(2, 0, 1), self.order, axis=0, out=moved)
+        by_feature = feature[:, self.order].T[:, :, None]
         self._sum(np.multiply(self.active, by_feature, out=work), within)
         within += self.absent
-        self._sum(np.multiply(signal, by_feature, out=work), weighted)
+        self._sum(np.multiply(moved, by_feature, out=work), weighted)
         weighted /= within
-        by_dimension = dimension[:, None, self.dims]
+        by_dimension = dimension[:, self.dims].T[:, :, None]
         weighted *= by_dimension
-        total: np.ndarray = weighted.sum(axis=-1)
-        total /= (self.present * by_dimension).sum(axis=-1)
+        total: np.ndarray = weighted.sum(axis=0)
+        total /= (self.present * by_dimension).sum(axis=0)
         return total
 
     def _sum(self, terms: np.ndarray, out: np.ndarray) -> None:
-        """Per draw and case, the sum of each dimension's terms."""
+        """Per dimension, the sum of its features' planes of terms."""
         for k, (a, b) in enumerate(self.segments):
-            np.sum(terms[..., a:b], axis=-1, out=out[..., k])
+            np.add.reduce(terms[a:b], axis=0, out=out[k])
