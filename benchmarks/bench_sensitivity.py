@@ -30,8 +30,7 @@ from signalscore.case import Case
 from signalscore.frame import codings_frame
 from signalscore.rubric import Rubric
 from signalscore.sensitivity.cases import CaseSet
-from signalscore.sensitivity.montecarlo import PERCENTILES, Settings, chunk_size, simulate, summarise
-from signalscore.sensitivity.ranks import RankCounter
+from signalscore.sensitivity.montecarlo import PERCENTILES, Settings, chunk_size, monte_carlo
 
 TARGET = 1.5
 SCALES: tuple[tuple[str, dict[str, Any], str], ...] = (
@@ -143,10 +142,8 @@ def bare_in_place(signal: np.ndarray, weights: np.ndarray, draws: int, spread: f
 
 
 def signalscore_monte_carlo(cs: CaseSet, draws: int, spread: float, seed: int) -> np.ndarray:
-    """signalscore's simulation and its summary (percentiles, rank counts, pairwise table)."""
-    ranks = RankCounter(draws, len(cs.ids), cs.low, cs.low + cs.span)
-    scores = simulate(cs, Settings(draws=draws, seed=seed, spread=spread), ranks=ranks)
-    summary = summarise(scores, 20, ranks, consume=True)
+    """signalscore's simulation and its summary (percentiles, rank counts, pairwise table), as `analyze` runs them."""
+    summary = monte_carlo(cs, Settings(draws=draws, seed=seed, spread=spread), 20)
     return np.vstack([summary.mean, summary.percentiles])
 
 

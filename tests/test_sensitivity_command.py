@@ -103,7 +103,7 @@ def test_output_file_is_written_whole(cli: Cli, tmp_path: Path) -> None:
         (("--weight-spread", "1"), "Error: --weight-spread must be at least 0 and below 1 (got 1)\n"),
         (
             ("--sobol-samples", "1000"),
-            "Error: --sobol-samples must be 0 or a power of 2 such as 512 or 1024 (got 1000)\n",
+            "Error: --sobol-samples must be 0 or a power of 2 from 64 to 1,048,576, such as 512 or 1024 (got 1000)\n",
         ),
         (
             ("--sobol-pair", "alpha-2010", "nope"),
@@ -117,7 +117,7 @@ def test_output_file_is_written_whole(cli: Cli, tmp_path: Path) -> None:
     ],
 )
 def test_usage_errors_exit_2_with_a_message(cli: Cli, args: tuple[str, ...], message: str) -> None:
-    run = cli("sensitivity", "--draws", "10", *args)
+    run = cli("sensitivity", "--draws", "100", *args)
     assert (run.code, run.out, run.err) == (2, "", message)
 
 

@@ -26,7 +26,11 @@ from signalscore.cli import (
 )
 from signalscore.errors import UsageError
 
-Draws = Annotated[int, typer.Option("--draws", min=1, help="Monte Carlo draws.")]
+# Bounds of the options: outside them a run is either meaningless or would not end.
+DRAWS = (100, 10_000_000)
+SOBOL_SAMPLES = (64, 1 << 20)
+
+Draws = Annotated[int, typer.Option("--draws", help=f"Monte Carlo draws, {DRAWS[0]:,} to {DRAWS[1]:,}.")]
 Seed = Annotated[int, typer.Option("--seed", min=0, help="Random seed: the same seed gives the same output.")]
 Spread = Annotated[
     float, typer.Option("--weight-spread", help="Each raw weight is multiplied by U[1-F, 1+F]; 0 <= F < 1.")
@@ -38,7 +42,18 @@ SobolPair = Annotated[
     ),
 ]
 SobolSamples = Annotated[
-    int, typer.Option("--sobol-samples", min=0, help="Sobol base samples, a power of 2; 0 skips Sobol.")
+    int,
+    typer.Option(
+        "--sobol-samples",
+        help=f"Sobol base samples, a power of 2 from {SOBOL_SAMPLES[0]} to {SOBOL_SAMPLES[1]:,}; 0 skips Sobol.",
+    ),
+]
+MaxMemory = Annotated[
+    str,
+    typer.Option(
+        "--max-memory",
+        help="Refuse, before starting, a run estimated to need more memory than this (e.g. 512MB, 16GB).",
+    ),
 ]
 # Runs shorter than this show no progress bar at all.
 PROGRESS_AFTER = 0.5
@@ -58,45 +73,58 @@ def sensitivity(
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
     precision: PrecisionOpt = 1,
+    max_memory: MaxMemory = "4GB",
 ) -> None:
     """How sure is the ranking: score and rank spread over draws, break-even weights, Sobol indices."""
 
     def body() -> None:
+        from signalscore.sensitivity.budget import parse_bytes
         from signalscore.sensitivity.montecarlo import Settings
         from signalscore.sensitivity.output import render
 
-        check_options(weight_spread, sobol_samples)
+        check_options(weight_spread, sobol_samples, draws)
+        limit = parse_bytes(max_memory)
         corpus = load_corpus(paths, rubric, rubrics_dir, follow_links)
         settings = Settings(draws=draws, seed=seed, spread=weight_spread)
-        reports = run(corpus, settings, sobol_pair, sobol_samples)
+        reports = run(corpus, settings, sobol_pair, sobol_samples, limit)
         emit(render(reports, fmt.value, precision), output, corpus.inputs)
 
     guard(body)
 
 
-def check_options(spread: float, samples: int) -> None:
+def check_options(spread: float, samples: int, draws: int) -> None:
     """Usage errors the option types cannot express."""
     if not 0 <= spread < 1:
         raise UsageError(f"--weight-spread must be at least 0 and below 1 (got {spread:g})")
-    if samples & (samples - 1):
-        raise UsageError(f"--sobol-samples must be 0 or a power of 2 such as 512 or 1024 (got {samples})")
+    low, high = SOBOL_SAMPLES
+    if samples and (samples & (samples - 1) or not low <= samples <= high):
+        raise UsageError(
+            f"--sobol-samples must be 0 or a power of 2 from {low} to {high:,}, such as 512 or 1024 (got {samples})"
+        )
+    if not DRAWS[0] <= draws <= DRAWS[1]:
+        raise UsageError(f"--draws must be from {DRAWS[0]:,} to {DRAWS[1]:,} (got {draws:,})")
 
 
-def run(corpus: Any, settings: Any, pair: tuple[str, str] | None, samples: int) -> list[Any]:
-    """One report per rubric; with --sobol-pair, Sobol only for the rubric that scores both cases."""
+def run(corpus: Any, settings: Any, pair: tuple[str, str] | None, samples: int, limit: int) -> list[Any]:
+    """One report per rubric; with --sobol-pair, Sobol only for the rubric that scores both cases.
+
+    Every rubric's memory is estimated before any is analysed: a run too big is refused whole, at once.
+    """
     from signalscore.frame import codings_frame
-    from signalscore.sensitivity.analysis import analyze
+    from signalscore.sensitivity.analysis import PAIRWISE_CASES, analyze
+    from signalscore.sensitivity.budget import Size, check
 
     groups = {rid: [c for c in corpus.cases if corpus.rubric_of[c.id] == rid] for rid in corpus.rubrics}
     groups = {rid: cases for rid, cases in groups.items() if cases}
     if pair is not None and not any({c.id for c in cases} >= set(pair) for cases in groups.values()):
         raise UsageError(f"--sobol-pair: no rubric scores both {pair[0]!r} and {pair[1]!r}")
+    sobol = {rid: samples if pair is None or {c.id for c in cases} >= set(pair) else 0 for rid, cases in groups.items()}
+    for rid, cases in groups.items():
+        check(rid, Size.of(corpus.rubrics[rid], len(cases), settings.draws, sobol[rid], PAIRWISE_CASES), limit)
     reports = []
     for rid, cases in groups.items():
-        mine = pair is None or {c.id for c in cases} >= set(pair)
         r = corpus.rubrics[rid]
-        sobol = (pair, samples if mine else 0)
-        reports.append(analyze(r, codings_frame(r, cases), settings, sobol, progress_bar(sys.stderr)))
+        reports.append(analyze(r, codings_frame(r, cases), settings, (pair, sobol[rid]), progress_bar(sys.stderr)))
     return reports
 
 

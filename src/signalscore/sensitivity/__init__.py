@@ -6,8 +6,9 @@ from signalscore.sensitivity.analysis import Report, analyze
 from signalscore.sensitivity.breakeven import BreakEven, break_even
 from signalscore.sensitivity.cases import CaseSet
 from signalscore.sensitivity.coding import CodingModel
-from signalscore.sensitivity.montecarlo import Settings, simulate, summarise
+from signalscore.sensitivity.montecarlo import Settings, simulate
 from signalscore.sensitivity.sobol import SobolResult, sobol_indices
+from signalscore.sensitivity.summary import summarise
 
 __all__ = [
     "BreakEven",

@@ -11,9 +11,9 @@ from signalscore.rubric import Rubric
 from signalscore.sensitivity.breakeven import BreakEven, break_even
 from signalscore.sensitivity.cases import CaseSet
 from signalscore.sensitivity.coding import CodingModel
-from signalscore.sensitivity.montecarlo import Progress, Settings, Summary, simulate, summarise
-from signalscore.sensitivity.ranks import RankCounter
+from signalscore.sensitivity.montecarlo import Progress, Settings, monte_carlo
 from signalscore.sensitivity.sobol import SobolResult, sobol_indices
+from signalscore.sensitivity.summary import Summary
 
 # Pairwise tables and sentences cover at most this many cases, the best by point score.
 PAIRWISE_CASES = 20
@@ -47,14 +47,14 @@ def analyze(
     model = settings.model or CodingModel.of(rubric.uncertainty)
     settings = Settings(settings.draws, settings.seed, settings.spread, model)
     shown = min(len(cases.ids), PAIRWISE_CASES)
-    ranks = RankCounter(settings.draws, len(cases.ids), cases.low, cases.low + cases.span)
-    summary = summarise(simulate(cases, settings, progress, ranks), shown, ranks, consume=True)
+    summary = monte_carlo(cases, settings, shown, progress)
     pair, samples = sobol
     indices = None
     if samples and len(cases.ids) >= 2:
         rows = sobol_rows(cases, pair)
         indices = sobol_indices(cases, rows, settings.spread, samples, settings.seed)
-    unscored = tuple(i for i in every.ids if i not in cases.ids)
+    scored = set(cases.ids)
+    unscored = tuple(i for i in every.ids if i not in scored)
     return Report(cases, unscored, settings, model, summary, shown, break_even(cases.take_first(shown)), indices)
 
 
@@ -62,7 +62,8 @@ def sobol_rows(cases: CaseSet, pair: tuple[str, str] | None) -> tuple[int, int]:
     """Rows of the Sobol pair: the one asked for, else the two best cases."""
     if pair is None:
         return (0, 1)
-    missing = [c for c in pair if c not in cases.ids]
+    index = {c: i for i, c in enumerate(cases.ids)}
+    missing = [c for c in pair if c not in index]
     if missing:
         known = ", ".join(cases.ids)
         raise UsageError(
@@ -70,4 +71,4 @@ def sobol_rows(cases: CaseSet, pair: tuple[str, str] | None) -> tuple[int, int]:
         )
     if pair[0] == pair[1]:
         raise UsageError("--sobol-pair needs two different cases")
-    return (cases.ids.index(pair[0]), cases.ids.index(pair[1]))
+    return (index[pair[0]], index[pair[1]])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,11 +11,13 @@ from signalscore.engine import Weights
 from signalscore.sensitivity.cases import CaseSet
 from signalscore.sensitivity.coding import CodingModel
 from signalscore.sensitivity.plan import Plan, Scratch
-from signalscore.sensitivity.ranks import RankCounter, tie_keys
+from signalscore.sensitivity.ranks import RankCounter
+from signalscore.sensitivity.summary import PERCENTILES, Summary, Tally, block_rows, summarise
+
+__all__ = ["PERCENTILES", "Settings", "Summary", "chunk_size", "chunks", "monte_carlo", "simulate", "summarise"]
 
 # Entries (draws x cases x features) per chunk: bounds memory at a few tens of MB whatever the size.
 CHUNK_ENTRIES = 1 << 18
-PERCENTILES = (5.0, 50.0, 95.0)
 Progress = Callable[[int, int], None]
 
 
@@ -34,41 +36,70 @@ def chunk_size(cases: int, features: int) -> int:
     return max(1, CHUNK_ENTRIES // max(1, cases * features))
 
 
+def chunks(cases: CaseSet, settings: Settings, progress: Progress | None = None) -> Iterator[np.ndarray]:
+    """Scores of consecutive chunks of draws, shape (draws in the chunk, cases), on the rubric's scale.
+
+    Each chunk is a view of one reused buffer: use it before asking for the next.
+    """
+    if not cases.ids or not settings.draws:
+        return
+    plan = Plan.of(cases, settings.model or CodingModel.of(cases.rubric.uncertainty))
+    rng = np.random.default_rng(settings.seed)
+    step = chunk_size(*plan.fixed.shape)
+    draw = Drawer(plan, cases.weights, step, settings.spread)
+    buffer = np.empty((min(step, settings.draws), len(cases.ids)))
+    for start in range(0, settings.draws, step):
+        n = min(step, settings.draws - start)
+        rows = np.multiply(draw(rng, n), cases.span, out=buffer[:n])
+        rows += cases.low
+        yield rows
+        if progress:
+            progress(start + n, settings.draws)
+
+
 def simulate(
     cases: CaseSet, settings: Settings, progress: Progress | None = None, ranks: RankCounter | None = None
 ) -> np.ndarray:
     """Scores of every case in every draw, shape (draws, cases), on the rubric's scale; ranks counted on the way."""
     out = np.empty((settings.draws, len(cases.ids)))
-    if not cases.ids:
-        return out
-    plan = Plan.of(cases, settings.model or CodingModel.of(cases.rubric.uncertainty))
-    rng = np.random.default_rng(settings.seed)
-    step = chunk_size(*plan.fixed.shape)
-    draw = Drawer(plan, cases.weights, step, settings.spread)
-    for start in range(0, settings.draws, step):
-        n = min(step, settings.draws - start)
-        rows = out[start : start + n]
-        np.multiply(draw(rng, n), cases.span, out=rows)
-        rows += cases.low
+    done = 0
+    for rows in chunks(cases, settings, progress):
+        out[done : done + len(rows)] = rows
         if ranks is not None:
             ranks.add(rows)
-        if progress:
-            progress(start + n, settings.draws)
+        done += len(rows)
     return out
+
+
+def monte_carlo(cases: CaseSet, settings: Settings, shown: int, progress: Progress | None = None) -> Summary:
+    """The summary of `settings.draws` draws, tallied in blocks: memory linear in cases (see summary.py)."""
+    n, high = len(cases.ids), cases.low + cases.span
+    tally = Tally(n, settings.draws, shown, cases.low, high)
+    # A whole number of chunks per block (the last chunk of all may be short).
+    block = np.empty((min(settings.draws, block_rows(n, chunk_size(n, len(cases.rubric.features)))), n))
+    filled = 0
+    for rows in chunks(cases, settings, progress):
+        block[filled : filled + len(rows)] = rows
+        filled += len(rows)
+        if filled == len(block):
+            tally.add(block)
+            filled = 0
+    tally.add(block[:filled])
+    return tally.summary()
 
 
 class Drawer:
     """One chunk of draws at a time, in buffers allocated once."""
 
     def __init__(self, plan: Plan, w: Weights, step: int, spread: float) -> None:
-        self.plan, self.spread = plan, spread
+        self.plan, self.spread, self.w = plan, spread, w
         self.scratch = Scratch.of(plan, step)
         self.scorer = Scorer.of(plan.active, w, step)
 
     def __call__(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """Σ e_f s_f of n draws: weights first, then codings, from one generator in a fixed order."""
         lo, hi = 1 - self.spread, 1 + self.spread
-        w = self.scorer.w
+        w = self.w
         feature = w.feature * rng.uniform(lo, hi, (n, w.feature.size))
         dimension = w.dimension * rng.uniform(lo, hi, (n, w.dimension.size))
         n_linear, n_steps = self.plan.sizes
@@ -92,57 +123,51 @@ class Scorer:
 
     Which dimensions a case has active does not depend on the weights (they stay positive), so
     the masks are computed once; a dimension with no active feature gets a denominator of 1 and
-    a numerator of 0, and its weight is left out of the case's total.
+    a numerator of 0, and its weight is left out of the case's total. Terms are laid out feature
+    by feature, features sorted by dimension, so each dimension's sum adds whole planes (numpy,
+    not BLAS: BLAS threads cost more than they give at these sizes and stall on a busy machine).
     """
 
-    w: Weights
-    membership: np.ndarray
+    order: np.ndarray
+    segments: tuple[tuple[int, int], ...]
+    dims: np.ndarray
+    active: np.ndarray
     absent: np.ndarray
     present: np.ndarray
-    buffer: np.ndarray
+    buffers: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
     @classmethod
     def of(cls, active: np.ndarray, w: Weights, step: int) -> Scorer:
-        """Masks of the cases' active features and dimensions, and a buffer for `step` draws."""
-        cells = active.astype(float).T[:, :, None] * w.onehot()[:, None, :]
-        present = cells.sum(axis=0) > 0
-        membership = cells.reshape(active.shape[1], -1)
-        buffer = np.empty((step, active.shape[0], w.dimension.size))
-        return cls(w, membership, (~present).astype(float).ravel(), present.astype(float), buffer)
+        """Features by dimension, masks of the cases' active features and dimensions, buffers for `step` draws."""
+        order = np.argsort(w.member, kind="stable")
+        member = w.member[order]
+        starts = np.flatnonzero(np.diff(member, prepend=-1))  # each dimension that has a feature
+        segments = tuple(zip(starts.tolist(), [*starts[1:].tolist(), member.size], strict=True))
+        mask = active.T[order].astype(float)[:, None, :]  # (features, 1, cases)
+        present = np.add.reduceat(mask, starts, axis=0) > 0
+        entries, sums = step * active.size, step * active.shape[0] * len(segments)
+        buffers = (np.empty(entries), np.empty(entries), np.empty(sums), np.empty(sums))
+        return cls(order, segments, member[starts], mask, (~present).astype(float), present.astype(float), buffers)
 
     def __call__(self, feature: np.ndarray, dimension: np.ndarray, signal: np.ndarray) -> np.ndarray:
         """Σ e_f s_f per draw and case, from weights (draws, ·) and signals (draws, cases, features)."""
-        draws, cases, _ = signal.shape
-        by_dim = feature[:, :, None] * self.w.onehot()
-        weighted = np.matmul(signal, by_dim, out=self.buffer[:draws])
-        within = feature @ self.membership
+        draws, cases, n_features = signal.shape
+        planes, dims = (n_features, draws, cases), (len(self.segments), draws, cases)
+        moved, work = (b[: signal.size].reshape(planes) for b in self.buffers[:2])
+        within, weighted = (b[: draws * cases * dims[0]].reshape(dims) for b in self.buffers[2:])
+        np.take(signal.transpose(2, 0, 1), self.order, axis=0, out=moved)
+        by_feature = feature[:, self.order].T[:, :, None]
+        self._sum(np.multiply(self.active, by_feature, out=work), within)
         within += self.absent
-        weighted /= within.reshape(draws, cases, -1)
-        total: np.ndarray = np.matmul(weighted, dimension[:, :, None])[..., 0]
-        total /= dimension @ self.present.T
+        self._sum(np.multiply(moved, by_feature, out=work), weighted)
+        weighted /= within
+        by_dimension = dimension[:, self.dims].T[:, :, None]
+        weighted *= by_dimension
+        total: np.ndarray = weighted.sum(axis=0)
+        total /= (self.present * by_dimension).sum(axis=0)
         return total
 
-
-@dataclass(frozen=True)
-class Summary:
-    """What the draws say about each case and pair."""
-
-    mean: np.ndarray
-    percentiles: np.ndarray
-    rank_counts: np.ndarray
-    above: np.ndarray
-    tie: np.ndarray
-
-
-def summarise(scores: np.ndarray, pairwise: int, ranks: RankCounter | None = None, consume: bool = False) -> Summary:
-    """Mean, percentiles, rank counts of every case; P(above) and P(tie) among the first `pairwise` cases.
-
-    With `consume`, the percentiles reorder `scores` in place instead of copying 8 bytes per draw and case.
-    """
-    head = tie_keys(scores[:, :pairwise])
-    above = (head[:, :, None] > head[:, None, :]).mean(axis=0)
-    tie = (head[:, :, None] == head[:, None, :]).mean(axis=0)
-    counts = (ranks or RankCounter.of(scores)).counts()
-    mean = scores.mean(axis=0)
-    percentiles = np.percentile(scores, PERCENTILES, axis=0, overwrite_input=consume)
-    return Summary(mean=mean, percentiles=percentiles, rank_counts=counts, above=above, tie=tie)
+    def _sum(self, terms: np.ndarray, out: np.ndarray) -> None:
+        """Per dimension, the sum of its features' planes of terms."""
+        for k, (a, b) in enumerate(self.segments):
+            np.add.reduce(terms[a:b], axis=0, out=out[k])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from signalscore.render import grid, markup_of, plain, to_json
@@ -44,6 +45,12 @@ def settings_lines(r: Report) -> list[str]:
     ]
     if r.unscored:
         lines.append(f"Left out (no score): {', '.join(r.unscored)}.")
+    kept, k = r.summary.rank_counts.shape[0], r.summary.top.shape[1]
+    if kept < len(r.cases.ids):
+        lines.append(
+            f"With {len(r.cases.ids):,} cases, only the {kept} best keep their whole rank distribution; for the "
+            f"others, ranks 90% reads ranks 1 to {k} only ({k - 1}-{k}+: from {k - 1} to past {k}; >{k}: past {k})."
+        )
     return lines
 
 
@@ -106,7 +113,7 @@ def render_csv(reports: list[Report]) -> str:
 
 def report_json(r: Report) -> dict[str, Any]:
     """One rubric's report as JSON-ready data."""
-    rubric, cases = r.cases.rubric, r.cases
+    rubric, cases, rank = r.cases.rubric, r.cases, r.cases.rank()
     return {
         "id": rubric.id,
         "version": rubric.version,
@@ -117,7 +124,7 @@ def report_json(r: Report) -> dict[str, Any]:
         "weight_spread": r.settings.spread,
         "uncertainty": {k: getattr(r.model, k) for k in ("level_shift", "binary_flip", "relative_error")},
         "unscored": list(r.unscored),
-        "cases": [_case_json(r, i) for i in range(len(cases.ids))],
+        "cases": [_case_json(r, i, rank) for i in range(len(cases.ids))],
         "pairwise": _pairwise_json(r),
         "break_even": _break_even_json(r),
         "sentences": pair_sentences(r) + break_even_sentences(r),
@@ -131,17 +138,21 @@ def _break_even_json(r: Report) -> list[dict[str, Any]]:
     return [dict(zip(keys, row, strict=True)) for row in rows]
 
 
-def _case_json(r: Report, i: int) -> dict[str, Any]:
+def _case_json(r: Report, i: int, rank: np.ndarray) -> dict[str, Any]:
     s, draws = r.summary, r.settings.draws
-    counts = s.rank_counts[i]
-    return {
+    whole = i < r.shown  # the whole distribution of the cases shown only: n of them would be n x n numbers
+    counts = s.rank_counts[i] if whole else s.top[i]
+    out = {
         "id": r.cases.ids[i],
         "score": plain(r.cases.point[i]),
-        "rank": int(r.cases.rank()[i]),
+        "rank": int(rank[i]),
         "mean": plain(s.mean[i]),
         **{f"p{q:g}": plain(s.percentiles[k, i]) for k, q in enumerate((5, 50, 95))},
         "rank_probabilities": {str(k + 1): int(c) / draws for k, c in enumerate(counts) if c},
     }
+    if not whole:  # ranks 1 .. k only, and the share of draws below them
+        out["rank_probability_rest"] = (draws - int(counts.sum())) / draws
+    return out
 
 
 def _pairwise_json(r: Report) -> list[dict[str, Any]]:

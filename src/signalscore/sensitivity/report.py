@@ -7,9 +7,7 @@ import pandas as pd
 
 from signalscore.sensitivity.analysis import Report
 from signalscore.sensitivity.breakeven import smallest
-from signalscore.sensitivity.montecarlo import PERCENTILES
-
-RANK_COLUMNS = 5
+from signalscore.sensitivity.summary import PERCENTILES, RANK_COLUMNS
 
 
 def percent(p: float) -> str:
@@ -26,10 +24,31 @@ def factor_text(factor: float | None, status: str) -> str:
     return {"inactive": "inactive in both", "tied": "tied"}.get(status, "never")
 
 
-def rank_range(counts: np.ndarray) -> tuple[int, int]:
-    """The 5th and 95th percentile ranks of one case's rank counts."""
-    cum = np.cumsum(counts) / counts.sum()
-    return int(np.searchsorted(cum, 0.05) + 1), int(np.searchsorted(cum, 0.95) + 1)
+def rank_range(counts: np.ndarray, draws: int | None = None) -> tuple[int | None, int | None]:
+    """The 5th and 95th percentile ranks of one case's counts at ranks 1, 2, ...; None past the counts given.
+
+    With `draws`, the counts may stop at rank k (RankStats.top): a percentile beyond k is None.
+    """
+    cum = np.cumsum(counts) / (counts.sum() if draws is None else draws)
+    lo, hi = (int(np.searchsorted(cum, q) + 1) for q in (0.05, 0.95))
+    return (lo if lo <= len(cum) else None), (hi if hi <= len(cum) else None)
+
+
+def range_text(lo: int | None, hi: int | None, k: int) -> str:
+    """2-5, 3 (one rank), 4-5+ (the 95th percentile past rank k), >5 (both past it)."""
+    if lo is None:
+        return f">{k}"
+    if hi is None:
+        return f"{lo}-{k}+"
+    return f"{lo}-{hi}" if lo != hi else str(lo)
+
+
+def ranges(r: Report) -> list[str]:
+    """Every case's 90% rank range: from its whole rank distribution where kept, else from ranks 1 .. k."""
+    s, k = r.summary, r.summary.top.shape[1]
+    kept = [rank_range(c) for c in s.rank_counts]
+    rest = [rank_range(c, r.settings.draws) for c in s.top[len(kept) :]]
+    return [range_text(lo, hi, k) for lo, hi in kept + rest]
 
 
 def case_frame(r: Report, display: bool) -> pd.DataFrame:
@@ -39,10 +58,9 @@ def case_frame(r: Report, display: bool) -> pd.DataFrame:
     frame["mean"] = s.mean
     for q, values in zip(PERCENTILES, s.percentiles, strict=True):
         frame[f"p{q:g}"] = values
-    ranges = [rank_range(c) for c in s.rank_counts]
-    frame["ranks 90%"] = [f"{a}-{b}" if a != b else str(a) for a, b in ranges]
+    frame["ranks 90%"] = ranges(r)
     for k in range(min(RANK_COLUMNS, len(r.cases.ids))):
-        p = s.rank_counts[:, k] / draws
+        p = s.top[:, k] / draws
         frame[f"P(rank {k + 1})"] = [percent(v) for v in p] if display else p
     return frame
 
