@@ -59,7 +59,7 @@ def test_safe_text_shows_controls_and_keeps_the_rest() -> None:
 
 @pytest.mark.parametrize(
     "command",
-    [["score"], ["explain", "hostile"], ["compare"], ["sensitivity", "--draws", "50", "--sobol-samples", "0"]],
+    [["score"], ["explain", "hostile"], ["compare"], ["sensitivity", "--draws", "100", "--sobol-samples", "0"]],
 )
 def test_terminal_tables_show_control_characters_escaped(cli: Cli, workspace: Path, command: list[str]) -> None:
     _add(workspace, _case(f"T{TERMINAL_ATTACK}", f"R{TERMINAL_ATTACK}"))
@@ -150,7 +150,7 @@ def _text_cells(text: str) -> list[str]:
         ["score"],
         ["explain", "hostile"],
         ["compare"],
-        ["sensitivity", "--draws", "50", "--sobol-samples", "0"],
+        ["sensitivity", "--draws", "100", "--sobol-samples", "0"],
         ["diff", "rubrics/demo.yaml", "rubrics/demo.yaml"],
     ],
 )

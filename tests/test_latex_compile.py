@@ -123,7 +123,7 @@ COMMANDS = [
     ["score"],
     ["compare"],
     ["diff", DEMO_RUBRIC, DEMO_RUBRIC],
-    ["sensitivity", "--draws", "50", "--sobol-samples", "0"],
+    ["sensitivity", "--draws", "100", "--sobol-samples", "0"],
 ]
 
 
