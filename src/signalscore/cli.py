@@ -73,6 +73,13 @@ OutputOpt = Annotated[
     ),
 ]
 PrecisionOpt = Annotated[int, typer.Option("--precision", min=0, max=10, help="Decimals shown in tables.")]
+NoCacheOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Read every file afresh; neither use nor update .signalscore-cache/ (also: SIGNALSCORE_NO_CACHE=1).",
+    ),
+]
 
 
 def print_problems(problems: Iterable[Problem]) -> None:
@@ -94,10 +101,10 @@ def guard(action: Callable[[], T]) -> T:
         raise typer.Exit(2) from None
 
 
-def load_corpus(paths: list[Path] | None, rubric: str | None, rubrics_dir: Path) -> Any:
+def load_corpus(paths: list[Path] | None, rubric: str | None, rubrics_dir: Path, no_cache: bool = False) -> Any:
     from signalscore.loader import load
 
-    corpus = load(paths or [Path("cases")], rubric=rubric, rubrics_dir=rubrics_dir)
+    corpus = load(paths or [Path("cases")], rubric=rubric, rubrics_dir=rubrics_dir, cache=not no_cache)
     print_problems(corpus.warnings)
     if not corpus.cases:
         raise UsageError(f"no cases found in {names(paths)}")

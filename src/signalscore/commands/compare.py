@@ -10,6 +10,7 @@ import typer
 from signalscore.cli import (
     Format,
     FormatOpt,
+    NoCacheOpt,
     OutputOpt,
     Paths,
     PrecisionOpt,
@@ -32,6 +33,7 @@ def compare(
     paths: Paths = None,
     rubric: RubricOpt = None,
     rubrics_dir: RubricsDir = Path("rubrics"),
+    no_cache: NoCacheOpt = False,
     baseline: BaselineOpt = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
@@ -44,7 +46,7 @@ def compare(
         from signalscore.compare import compare_all
         from signalscore.render import render_compare
 
-        corpus = load_corpus(paths, rubric, rubrics_dir)
+        corpus = load_corpus(paths, rubric, rubrics_dir, no_cache)
         comparisons = compare_all(score_corpus(corpus), corpus.rubrics, baseline)
         emit(render_compare(comparisons, fmt.value, precision), output, corpus.inputs)
 

@@ -10,6 +10,7 @@ import typer
 from signalscore.cli import (
     Format,
     FormatOpt,
+    NoCacheOpt,
     OutputOpt,
     Paths,
     PrecisionOpt,
@@ -30,6 +31,7 @@ def explain(
     paths: Paths = None,
     rubric: RubricOpt = None,
     rubrics_dir: RubricsDir = Path("rubrics"),
+    no_cache: NoCacheOpt = False,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
     precision: PrecisionOpt = 1,
@@ -41,7 +43,7 @@ def explain(
         from signalscore.render import render_explain
 
         as_file = Path(case).is_file()
-        corpus = load_corpus([Path(case)] if as_file else paths, rubric, rubrics_dir)
+        corpus = load_corpus([Path(case)] if as_file else paths, rubric, rubrics_dir, no_cache)
         chosen = corpus.cases[0] if as_file else next((c for c in corpus.cases if c.id == case), None)
         if chosen is None:
             known = ", ".join(sorted(c.id for c in corpus.cases))

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from signalscore.cli import Paths, PrecisionOpt, RubricOpt, RubricsDir, app, emit, guard, load_corpus
+from signalscore.cli import NoCacheOpt, Paths, PrecisionOpt, RubricOpt, RubricsDir, app, emit, guard, load_corpus
 from signalscore.commands.compare import BaselineOpt
 from signalscore.errors import UsageError
 
@@ -28,6 +28,7 @@ def report(
     paths: Paths = None,
     rubric: RubricOpt = None,
     rubrics_dir: RubricsDir = Path("rubrics"),
+    no_cache: NoCacheOpt = False,
     baseline: BaselineOpt = None,
     precision: PrecisionOpt = 1,
 ) -> None:
@@ -41,7 +42,7 @@ def report(
         fmt = REPORT_FORMATS.get(output.suffix.lower())
         if fmt is None:
             raise UsageError(f"--output {output}: name a .html or .md file")
-        corpus = load_corpus(paths, rubric, rubrics_dir)
+        corpus = load_corpus(paths, rubric, rubrics_dir, no_cache)
         scores = score_corpus(corpus)
         chart = output.with_suffix(".png")
         made = build_report(corpus, scores, compare_all(scores, corpus.rubrics, baseline), fmt, precision, chart.name)

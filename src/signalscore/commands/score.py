@@ -7,6 +7,7 @@ from pathlib import Path
 from signalscore.cli import (
     Format,
     FormatOpt,
+    NoCacheOpt,
     OutputOpt,
     Paths,
     PrecisionOpt,
@@ -24,6 +25,7 @@ def score(
     paths: Paths = None,
     rubric: RubricOpt = None,
     rubrics_dir: RubricsDir = Path("rubrics"),
+    no_cache: NoCacheOpt = False,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
     precision: PrecisionOpt = 1,
@@ -34,7 +36,7 @@ def score(
         from signalscore.api import score as score_corpus
         from signalscore.render import render_scores
 
-        corpus = load_corpus(paths, rubric, rubrics_dir)
+        corpus = load_corpus(paths, rubric, rubrics_dir, no_cache)
         text = render_scores(score_corpus(corpus), corpus.rubrics, fmt.value, precision)
         emit(text, output, corpus.inputs)
 

@@ -13,6 +13,7 @@ import typer
 from signalscore.cli import (
     Format,
     FormatOpt,
+    NoCacheOpt,
     OutputOpt,
     Paths,
     PrecisionOpt,
@@ -48,6 +49,7 @@ def sensitivity(
     paths: Paths = None,
     rubric: RubricOpt = None,
     rubrics_dir: RubricsDir = Path("rubrics"),
+    no_cache: NoCacheOpt = False,
     draws: Draws = 10_000,
     seed: Seed = 0,
     weight_spread: Spread = 0.5,
@@ -64,7 +66,7 @@ def sensitivity(
         from signalscore.sensitivity.output import render
 
         check_options(weight_spread, sobol_samples)
-        corpus = load_corpus(paths, rubric, rubrics_dir)
+        corpus = load_corpus(paths, rubric, rubrics_dir, no_cache)
         settings = Settings(draws=draws, seed=seed, spread=weight_spread)
         reports = run(corpus, settings, sobol_pair, sobol_samples)
         emit(render(reports, fmt.value, precision), output, corpus.inputs)

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from signalscore.cli import (
+    NoCacheOpt,
     RubricsDir,
     app,
     guard,
@@ -27,6 +28,7 @@ def validate(
         typer.Argument(help="Rubric and case files or folders. Default: ./rubrics ./cases", show_default=False),
     ] = None,
     rubrics_dir: RubricsDir = Path("rubrics"),
+    no_cache: NoCacheOpt = False,
     strict: StrictOpt = False,
 ) -> None:
     """Check rubrics and cases; print every problem and warning; change nothing."""
@@ -35,7 +37,7 @@ def validate(
         from signalscore.lint import lint
         from signalscore.loader import load
 
-        corpus = load(paths or [Path("rubrics"), Path("cases")], rubrics_dir=rubrics_dir)
+        corpus = load(paths or [Path("rubrics"), Path("cases")], rubrics_dir=rubrics_dir, cache=not no_cache, lint=True)
         warnings = sorted(corpus.warnings + lint(corpus))
         if strict and warnings:
             raise InputError([dataclasses.replace(w, severity="error") for w in warnings])
