@@ -40,9 +40,9 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[Parses]:
     seen: Parses = []
     real = loader.parse_files
 
-    def watched(paths: Any) -> Any:
+    def watched(paths: Any, n_jobs: int = 1) -> Any:
         seen.extend(str(p) for p in paths)
-        return real(paths)
+        return real(paths, n_jobs)
 
     monkeypatch.setattr(loader, "parse_files", watched)
     yield seen

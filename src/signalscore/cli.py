@@ -104,7 +104,7 @@ def guard(action: Callable[[], T]) -> T:
 def load_corpus(paths: list[Path] | None, rubric: str | None, rubrics_dir: Path, no_cache: bool = False) -> Any:
     from signalscore.loader import load
 
-    corpus = load(paths or [Path("cases")], rubric=rubric, rubrics_dir=rubrics_dir, cache=not no_cache)
+    corpus = load(paths or [Path("cases")], rubric=rubric, rubrics_dir=rubrics_dir, cache=not no_cache, parallel=True)
     print_problems(corpus.warnings)
     if not corpus.cases:
         raise UsageError(f"no cases found in {names(paths)}")

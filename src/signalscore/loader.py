@@ -16,7 +16,7 @@ from signalscore.document import Document, parse_file
 from signalscore.errors import InputError, Issue, Loc, Problem, UsageError
 from signalscore.lint import lint_case
 from signalscore.messages import closest, expected, found, hint, meant, neither, unknown_key
-from signalscore.parallel import parse_files
+from signalscore.parallel import jobs, parse_files
 from signalscore.partial import partial
 from signalscore.rubric import Rubric, rubric_issues
 
@@ -154,6 +154,7 @@ class _Parsed:
     read: list[Path] = field(default_factory=list)
     cache: Cache | None = None
     lint: bool = False
+    parallel: bool = False
 
 
 def _clean(case: _Checked[Case], parsed: _Parsed) -> None:
@@ -187,7 +188,8 @@ def _read(files: Sequence[Path], parsed: _Parsed) -> None:
     """Check every file in order: from the cache where it holds the file as it is, else parsed (in parallel)."""
     cache = parsed.cache
     stored: list[Stored | None] = [cache.get(str(path)) for path in files] if cache else [None] * len(files)
-    fresh = iter(parse_files([path for path, hit in zip(files, stored, strict=True) if hit is None]))
+    misses = [path for path, hit in zip(files, stored, strict=True) if hit is None]
+    fresh = iter(parse_files(misses, jobs(len(misses)) if parsed.parallel else 1))
     for path, hit in zip(files, stored, strict=True):
         parsed.read.append(path)
         if hit is None:
@@ -282,18 +284,20 @@ def load(
     *,
     cache: bool = False,
     lint: bool = False,
+    parallel: bool = False,
 ) -> Corpus:
     """Load every rubric and case under the paths; raise InputError with every problem.
 
     cache: use the workspace's cache (see signalscore.cache) unless SIGNALSCORE_NO_CACHE is set;
-    lint: also find every lint warning (Corpus.lints, read by signalscore.lint.lint).
+    lint: also find every lint warning (Corpus.lints, read by signalscore.lint.lint);
+    parallel: parse many files in a pool of processes (see signalscore.parallel).
     """
     # Loading builds millions of small objects and no cycles worth collecting: the cyclic
     # collector would walk them again and again (30-40% of load time in the benchmark).
     paused = gc.isenabled()
     gc.disable()
     try:
-        parsed = _Parsed(cache=Cache.open() if cache and wanted() else None, lint=lint)
+        parsed = _Parsed(cache=Cache.open() if cache and wanted() else None, lint=lint, parallel=parallel)
         return _load(paths, rubric, rubrics_dir, parsed)
     finally:
         # What is loaded lives as long as the command: the collector need never walk it again.

@@ -4,7 +4,8 @@ Each worker runs `document.parse_file` on a chunk and sends back the documents a
 loader checks them in order as if it had parsed them itself, so the problems and their order do not
 depend on how the files were parsed. SIGNALSCORE_JOBS=1 parses in this process; SIGNALSCORE_JOBS=N
 (N >= 2) uses N processes whatever the number of files; unset, a pool is used for MIN_FILES files or
-more when at least two CPUs are available to this process.
+more when at least two CPUs are available to this process. The command line loads in parallel; the
+Python API (`load(..., parallel=True)`) only when asked.
 """
 
 from __future__ import annotations
@@ -43,9 +44,12 @@ def _parse_chunk(paths: list[str]) -> list[Parsed]:
     return [parse_file(Path(path)) for path in paths]
 
 
-def parse_files(paths: Sequence[Path]) -> list[Parsed]:
-    """Every file parsed, in order; in a pool of processes when there are many."""
-    n_jobs = jobs(len(paths))
+def parse_files(paths: Sequence[Path], n_jobs: int = 1) -> list[Parsed]:
+    """Every file parsed, in order; in a pool of n_jobs processes if more than one.
+
+    The workers import the main module again, as `multiprocessing` does with forkserver and spawn:
+    a script that loads in parallel must guard its body with `if __name__ == "__main__":`.
+    """
     if n_jobs < 2 or not paths:
         return [parse_file(path) for path in paths]
     size = max(1, -(-len(paths) // (n_jobs * CHUNKS_PER_JOB)))

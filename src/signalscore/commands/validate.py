@@ -37,7 +37,13 @@ def validate(
         from signalscore.lint import lint
         from signalscore.loader import load
 
-        corpus = load(paths or [Path("rubrics"), Path("cases")], rubrics_dir=rubrics_dir, cache=not no_cache, lint=True)
+        corpus = load(
+            paths or [Path("rubrics"), Path("cases")],
+            rubrics_dir=rubrics_dir,
+            cache=not no_cache,
+            lint=True,
+            parallel=True,
+        )
         warnings = sorted(corpus.warnings + lint(corpus))
         if strict and warnings:
             raise InputError([dataclasses.replace(w, severity="error") for w in warnings])
