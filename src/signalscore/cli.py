@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterable
 from enum import StrEnum
@@ -127,6 +128,9 @@ def emit(text: str | bytes, output: Path | None, inputs: Iterable[Path]) -> None
 
 def main() -> None:
     """Console entry point."""
+    # pydantic looks for plugins when it builds the first model, reading the metadata of every installed
+    # package; the command line uses none, so it skips the search (PYDANTIC_DISABLE_PLUGINS= opts back in).
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     app()
 
 

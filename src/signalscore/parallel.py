@@ -10,7 +10,6 @@ Python API (`load(..., parallel=True)`) only when asked.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -52,6 +51,8 @@ def parse_files(paths: Sequence[Path], n_jobs: int = 1) -> list[Parsed]:
     """
     if n_jobs < 2 or not paths:
         return [parse_file(path) for path in paths]
+    import multiprocessing  # only here: most commands on most workspaces never start a pool
+
     size = max(1, -(-len(paths) // (n_jobs * CHUNKS_PER_JOB)))
     chunks = [[str(p) for p in paths[i : i + size]] for i in range(0, len(paths), size)]
     # forkserver (spawn where there is none): workers never inherit this process's threads or locks.
