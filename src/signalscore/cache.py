@@ -131,7 +131,7 @@ def encode(tag: str, key: Key, case: Case, lints: Iterable[Problem]) -> bytes:
     return _line(header) + _line(case.model_dump(exclude_unset=True))
 
 
-def decode(entry: Path, tag: str, key: Key, path: str) -> Stored | None:
+def decode(entry: str, tag: str, key: Key, path: str) -> Stored | None:
     """An entry checked line by line; None (a miss) for anything stale or malformed."""
     try:
         raw = _read(entry, MAX_ENTRY + 1)
@@ -167,16 +167,17 @@ def _write_new(path: Path, data: bytes) -> None:
         handle.write(data)
 
 
-def _read(path: Path, limit: int) -> bytes | None:
+def _read(path: str, limit: int) -> bytes | None:
     """The first `limit` bytes of a regular file, never through a link."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
         return None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
             return None
-        return _read_fd(fd, limit)
+        return _read_fd(fd, min(limit, st.st_size + 1))  # one byte more tells a file that grew meanwhile
     except OSError:
         return None
     finally:
@@ -207,12 +208,13 @@ class Cache:
         root = Path.cwd() if root is None else root
         return cls(root) if _usable(root / CACHE_DIR) else None
 
-    def _entry(self, name: str) -> Path:
-        return self.folder / (hashlib.blake2b(name.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest())
+    def _entry(self, name: str) -> str:
+        digest = hashlib.blake2b(name.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        return os.path.join(self.folder, digest)
 
     def get(self, name: str) -> Stored | None:
         """The stored case of a file below the workspace, if its entry matches the file as it is now."""
-        key = key_of(name) if not Path(name).is_absolute() else None
+        key = None if os.path.isabs(name) else key_of(name)
         if key is None:
             return None
         self.keys[name] = key
@@ -232,7 +234,7 @@ class Cache:
         try:
             self._prepare()
             for name, data in self.pending.items():
-                target = self._entry(name)
+                target = Path(self._entry(name))
                 tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
                 try:
                     _write_new(tmp, data)
