@@ -118,6 +118,13 @@ def test_a_changed_rubric_checks_cached_cases_again_at_their_lines(workspace: Pa
     assert "cases/alpha-2010.yaml:21:3: codings.meetings: rubric 'demo' has no feature 'meetings'" in run.err
 
 
+def test_a_duplicate_id_in_a_cached_case_is_located(workspace: Path, cli: Any) -> None:
+    same_run(cli, "score")
+    shutil.copy(workspace / "cases" / "alpha-2014.yaml", workspace / "cases" / "aa-first.yaml")
+    run = same_run(cli, "score")
+    assert "cases/alpha-2014.yaml:1:5: id: duplicate case id 'alpha-2014' (first in cases/aa-first.yaml)" in run.err
+
+
 def test_a_file_changed_just_now_is_not_stored(workspace: Path, cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """Within the timestamp granularity an edit of the same size could keep every time: such files wait."""
     monkeypatch.setattr(cache, "RACY_NS", 10**18)

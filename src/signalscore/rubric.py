@@ -123,9 +123,10 @@ class Scale(Model):
             return None if ok else "expected true, false, 1 or 0, n/a or unknown"
         if self.type == "ordinal":
             assert self.levels is not None
-            allowed = ", ".join(str(k) for k in sorted(self.levels))
-            ok = number and isinstance(value, int) and value in self.levels
-            return None if ok else f"expected one of the levels {allowed}, n/a or unknown"
+            if number and isinstance(value, int) and value in self.levels:
+                return None
+            allowed = ", ".join(str(k) for k in sorted(self.levels))  # only when it is said: every case asks
+            return f"expected one of the levels {allowed}, n/a or unknown"
         if self.type == "count":
             ok = number and isinstance(value, int) and value >= 0
             return None if ok else "expected a whole number >= 0, n/a or unknown"
