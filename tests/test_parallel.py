@@ -71,7 +71,7 @@ def test_how_many_processes(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_pool_returns_every_file_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = many(tmp_path / "ws", True)
     files = sorted((root / "cases").iterdir())
-    serial = parallel.parse_files(files)
-    pooled = parallel.parse_files(files, 2)
+    serial = list(parallel.parse_files(files))
+    pooled = list(parallel.parse_files(files, 2))
     assert [d.path for d, _ in pooled] == [str(f) for f in files]
     assert [(d.data, d.values, d.keys, p) for d, p in pooled] == [(d.data, d.values, d.keys, p) for d, p in serial]

@@ -196,6 +196,7 @@ def _read(files: Sequence[Path], parsed: _Parsed) -> None:
             _take(*next(fresh), parsed)
         else:
             parsed.cases.append(_Checked(hit.case, hit.doc, [], hit.lints))
+    next(fresh, None)  # past the last file: a pool of workers, if any, closes here
     if cache:
         cache.flush()
 

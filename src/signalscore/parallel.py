@@ -10,8 +10,9 @@ Python API (`load(..., parallel=True)`) only when asked.
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from signalscore.document import Document, parse_file
@@ -40,17 +41,20 @@ def jobs(n_files: int) -> int:
 
 
 def _parse_chunk(paths: list[str]) -> list[Parsed]:
+    gc.disable()  # as in the loader: parsing makes many objects and no garbage cycles
     return [parse_file(Path(path)) for path in paths]
 
 
-def parse_files(paths: Sequence[Path], n_jobs: int = 1) -> list[Parsed]:
-    """Every file parsed, in order; in a pool of n_jobs processes if more than one.
+def parse_files(paths: Sequence[Path], n_jobs: int = 1) -> Iterator[Parsed]:
+    """Every file parsed, in order; in a pool of n_jobs processes if more than one. Results come as the
+    chunks are done (the caller checks the first files while the workers parse the last).
 
     The workers import the main module again, as `multiprocessing` does with forkserver and spawn:
     a script that loads in parallel must guard its body with `if __name__ == "__main__":`.
     """
     if n_jobs < 2 or not paths:
-        return [parse_file(path) for path in paths]
+        yield from (parse_file(path) for path in paths)
+        return
     import multiprocessing  # only here: most commands on most workspaces never start a pool
 
     size = max(1, -(-len(paths) // (n_jobs * CHUNKS_PER_JOB)))
@@ -61,4 +65,5 @@ def parse_files(paths: Sequence[Path], n_jobs: int = 1) -> list[Parsed]:
     if method == "forkserver":
         context.set_forkserver_preload(["signalscore.document"])
     with context.Pool(n_jobs) as pool:
-        return [parsed for chunk in pool.map(_parse_chunk, chunks) for parsed in chunk]
+        for chunk in pool.imap(_parse_chunk, chunks):
+            yield from chunk
