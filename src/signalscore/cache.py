@@ -5,8 +5,8 @@ one JSON file per case file below that folder; files outside it are always read 
 the validated case and its located lint warnings (a file with any problem of its own is not stored, and
 positions are read again from the file on the rare run that finds a problem in it), and is used only while
 the file's device, inode, size, modification time and change time (in nanoseconds) are those it was
-made from, and only by this build of signalscore (the tag: version, the source of the modules that
-read and check a case, and the versions of Python, PyYAML and pydantic). A file changed within the
+made from, and only by this build of signalscore (the tag: a digest of the version, size and modification
+time of each of signalscore's modules, and the versions of Python, PyYAML and pydantic). A file changed within the
 last RACY_NS of the run that read it is not stored (a change within the file system's timestamp
 granularity could leave its times as they were). Rubrics are never cached: every run reads them, so
 the checks of cases against their rubric always run.
@@ -42,7 +42,6 @@ CACHE_DIR = ".signalscore-cache"
 ENV_OFF = "SIGNALSCORE_NO_CACHE"
 RACY_NS = 2_000_000_000  # FAT's 2 s: the coarsest timestamps a workspace is likely to sit on
 MAX_ENTRY = 16 * 1024 * 1024
-_TAGGED = ("__init__", "cache", "case", "document", "errors", "lint", "loader", "messages", "partial", "rubric")
 _GITIGNORE = b"# Automatically created by signalscore.\n*\n"
 _CACHEDIR_TAG = b"Signature: 8a477f597d28d172789f06886806bc55\n# This is a signalscore cache folder.\n"
 
@@ -60,11 +59,14 @@ def _tag() -> str:
     import yaml
 
     digest = hashlib.blake2b(digest_size=16)
-    for part in (sys.version, yaml.__version__, pydantic.VERSION):
+    from signalscore import __version__
+
+    for part in (__version__, sys.version, yaml.__version__, pydantic.VERSION):
         digest.update(part.encode() + b"\0")
     here = Path(__file__).parent
-    for name in _TAGGED:
-        digest.update((here / f"{name}.py").read_bytes() + b"\0")
+    for path in sorted(here.rglob("*.py")):  # every module (whatever reads YAML may move), by its times and size
+        st = path.stat()
+        digest.update(f"{path.relative_to(here)}:{st.st_size}:{st.st_mtime_ns}\0".encode())
     return digest.hexdigest()
 
 
