@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -119,6 +120,17 @@ def test_lint_locates_warnings_in_the_file(tmp_path: Path, monkeypatch: pytest.M
         "c.yaml:10:3: codings.aid: warning: aid is coded without evidence (coded-without-evidence)",
     ]
     assert all(isinstance(p, Problem) and p.severity == "warning" for p in lint(corpus))
+
+
+def test_lint_uses_the_documents_the_loader_parsed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loaded with lint, the warnings are located as the files are parsed: no file is read again."""
+    shutil.copytree(DEMO, tmp_path / "ws")
+    monkeypatch.chdir(tmp_path / "ws")
+    before = lint(load([Path("cases")]))
+    corpus = load([Path("cases")], lint=True)
+    shutil.rmtree("cases")  # lint must not need the files any more
+    assert lint(corpus) == before
+    assert len(before) > 3 and all(p.line > 1 for p in before)
 
 
 def test_dates_are_compared_as_dates() -> None:

@@ -2,4 +2,5 @@
 
 from signalscore.cli import main
 
-main()
+if __name__ == "__main__":  # parsing workers import this module again: they must not run the command
+    main()

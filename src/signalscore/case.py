@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from signalscore.errors import Issue, excerpt
-from signalscore.rubric import Model, Rubric, Slug, Text
+from signalscore.rubric import Feature, Model, Rubric, Slug, Text
 from signalscore.safe_text import first_unsafe
 
 MISSING_VALUES = ("n/a", "unknown")
@@ -143,8 +143,11 @@ def _unknown_feature(fid: str, rubric: Rubric) -> str:
 def coding_issues(case: Case, rubric: Rubric, *, override: bool = False) -> list[Issue]:
     """Problems of a case's codings against a rubric; under an override, extra codings only warn."""
     issues: list[Issue] = []
+    features: dict[str, Feature] = {}
+    for f in rubric.features:  # the first of a duplicated id, as rubric.feature finds it; once, not per coding
+        features.setdefault(f.id, f)
     for fid, coding in case.codings.items():
-        feature = rubric.feature(fid)
+        feature = features.get(fid)
         if feature is None:
             severity = "warning" if override else "error"
             message = _unknown_feature(fid, rubric) + ("; coding ignored" if override else "")

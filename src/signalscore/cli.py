@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterable
 from enum import StrEnum
@@ -80,6 +81,13 @@ OutputOpt = Annotated[
     ),
 ]
 PrecisionOpt = Annotated[int, typer.Option("--precision", min=0, max=10, help="Decimals shown in tables.")]
+NoCacheOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Read every file afresh; neither use nor update .signalscore-cache/ (also: SIGNALSCORE_NO_CACHE=1).",
+    ),
+]
 
 
 def print_problems(problems: Iterable[Problem]) -> None:
@@ -101,10 +109,19 @@ def guard(action: Callable[[], T]) -> T:
         raise typer.Exit(2) from None
 
 
-def load_corpus(paths: list[Path] | None, rubric: str | None, rubrics_dir: Path, follow_links: bool = False) -> Any:
+def load_corpus(
+    paths: list[Path] | None, rubric: str | None, rubrics_dir: Path, follow_links: bool = False, no_cache: bool = False
+) -> Any:
     from signalscore.loader import load
 
-    corpus = load(paths or [Path("cases")], rubric=rubric, rubrics_dir=rubrics_dir, follow_links=follow_links)
+    corpus = load(
+        paths or [Path("cases")],
+        rubric=rubric,
+        rubrics_dir=rubrics_dir,
+        follow_links=follow_links,
+        cache=not no_cache,
+        parallel=True,
+    )
     print_problems(corpus.warnings)
     if not corpus.cases:
         raise UsageError(f"no cases found in {names(paths)}")
@@ -130,6 +147,9 @@ def main() -> None:
     from signalscore.console import install
 
     install()
+    # pydantic looks for plugins when it builds the first model, reading the metadata of every installed
+    # package; the command line uses none, so it skips the search (PYDANTIC_DISABLE_PLUGINS= opts back in).
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     app()
 
 

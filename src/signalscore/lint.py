@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from signalscore.case import Case
 from signalscore.document import parse_file
 from signalscore.errors import Issue, Problem
-from signalscore.loader import Corpus
+
+if TYPE_CHECKING:  # the loader lints as it loads
+    from signalscore.loader import Corpus
 
 Check = Callable[[Case], Iterator[Issue]]
 
@@ -87,9 +90,9 @@ def lint(corpus: Corpus) -> list[Problem]:
     """Every warning of the loaded cases, located in their files."""
     problems: list[Problem] = []
     for case in corpus.cases:
-        issues = lint_case(case)
-        if issues:
-            # The loader keeps no positions once it is done; parsing the file again costs only `validate`.
+        if case.id in corpus.lints:  # found while loading, from the document already parsed
+            problems += corpus.lints[case.id]
+        elif issues := lint_case(case):  # a corpus loaded without lint: read the positions again
             doc, _ = parse_file(Path(corpus.files[case.id]))
             problems += [doc.problem(issue) for issue in issues]
     return sorted(problems)

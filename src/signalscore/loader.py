@@ -10,12 +10,15 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from signalscore.cache import Cache, Stored, wanted
 from signalscore.case import Case, case_issues, coding_issues
 from signalscore.document import Document, parse_file
 from signalscore.errors import InputError, Issue, Loc, Problem, UsageError, excerpt
 from signalscore.inputs import Scope
 from signalscore.inputs import yaml_files as yaml_files
+from signalscore.lint import lint_case
 from signalscore.messages import closest, expected, found, hint, meant, neither, unknown_key
+from signalscore.parallel import jobs, parse_files
 from signalscore.partial import partial
 from signalscore.rubric import Rubric, rubric_issues
 
@@ -33,6 +36,7 @@ class Corpus:
     inputs: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     rubrics_dir: Path = Path("rubrics")
+    lints: dict[str, list[Problem]] = field(default_factory=dict)  # by case id, when loaded with lint or cache
 
     def rubric_for(self, case: Case) -> Rubric:
         """The rubric a case is scored with."""
@@ -104,6 +108,7 @@ class _Checked(Generic[M]):
     item: M
     doc: Document
     errors: list[Loc]
+    lints: list[Problem] | None = None  # lint warnings, located, of a clean case when asked for
 
     @property
     def valid(self) -> bool:
@@ -127,6 +132,17 @@ class _Parsed:
     cases: list[_Checked[Case]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     read: list[Path] = field(default_factory=list)
+    cache: Cache | None = None
+    lint: bool = False
+    parallel: bool = False
+
+
+def _clean(case: _Checked[Case], parsed: _Parsed) -> None:
+    """A case file without any problem of its own: lint it if asked, and keep it in the cache."""
+    if parsed.lint or parsed.cache:
+        case.lints = [case.doc.problem(issue) for issue in lint_case(case.item)]
+    if parsed.cache:
+        parsed.cache.put(case.item, case.doc, case.lints or [])
 
 
 def _take(doc: Document, problems: list[Problem], parsed: _Parsed) -> None:
@@ -141,15 +157,28 @@ def _take(doc: Document, problems: list[Problem], parsed: _Parsed) -> None:
     elif kind == "case":
         case, found = _check(Case, doc, case_issues)
         parsed.cases.append(case)
+        if case.valid and not found and not problems:
+            _clean(case, parsed)
     else:
         found = [doc.first_line(neither(doc.data))]
     parsed.problems += found
 
 
 def _read(files: Sequence[Path], parsed: _Parsed) -> None:
-    for path in files:
+    """Check every file in order: from the cache where it holds the file as it is, else parsed (in parallel)."""
+    cache = parsed.cache
+    stored: list[Stored | None] = [cache.get(str(path)) for path in files] if cache else [None] * len(files)
+    misses = [path for path, hit in zip(files, stored, strict=True) if hit is None]
+    fresh = iter(parse_files(misses, jobs(len(misses)) if parsed.parallel else 1))
+    for path, hit in zip(files, stored, strict=True):
         parsed.read.append(path)
-        _take(*parse_file(path), parsed)
+        if hit is None:
+            _take(*next(fresh), parsed)
+        else:
+            parsed.cases.append(_Checked(hit.case, hit.doc, [], hit.lints))
+    next(fresh, None)  # past the last file: a pool of workers, if any, closes here
+    if cache:
+        cache.flush()
 
 
 def _unique_ids(items: Sequence[_Checked[Any]], noun: str) -> list[Problem]:
@@ -227,17 +256,29 @@ def _assign(checked: _Checked[Case], corpus: Corpus, parsed: _Parsed, override: 
         corpus.rubric_of[case.id] = rubric.id
         corpus.cases.append(case)
         corpus.files[case.id] = Path(checked.doc.path)
+        if checked.lints is not None:
+            corpus.lints[case.id] = checked.lints
     differs = override is not None and override.id != case.rubric
     return checked.located(coding_issues(case, rubric, override=differs))
 
 
 def load(
-    paths: Sequence[Path], rubric: str | None = None, rubrics_dir: Path = Path("rubrics"), *, follow_links: bool = False
+    paths: Sequence[Path],
+    rubric: str | None = None,
+    rubrics_dir: Path = Path("rubrics"),
+    *,
+    follow_links: bool = False,
+    cache: bool = False,
+    lint: bool = False,
+    parallel: bool = False,
 ) -> Corpus:
     """Load every rubric and case under the paths; raise InputError with every problem.
 
-    A symbolic link that leads out of the paths, the rubrics folder and the folder of a rubric file
-    given is not read (a problem says so) unless `follow_links`.
+    follow_links: read symbolic links that lead out of the paths, the rubrics folder and the folder
+    of a rubric file given (otherwise a problem says each is not read);
+    cache: use the workspace's cache (see signalscore.cache) unless SIGNALSCORE_NO_CACHE is set;
+    lint: also find every lint warning (Corpus.lints, read by signalscore.lint.lint);
+    parallel: parse many files in a pool of processes (see signalscore.parallel).
     """
     # Loading builds millions of small objects and no cycles worth collecting: the cyclic
     # collector would walk them again and again (30-40% of load time in the benchmark).
@@ -245,15 +286,19 @@ def load(
     gc.disable()
     try:
         named = [Path(rubric)] if rubric and Path(rubric).is_file() else []
-        return _load(paths, rubric, rubrics_dir, Scope.of([*paths, rubrics_dir, *named], follow_links))
+        scope = Scope.of([*paths, rubrics_dir, *named], follow_links)
+        parsed = _Parsed(cache=Cache.open() if cache and wanted() else None, lint=lint, parallel=parallel)
+        return _load(paths, rubric, rubrics_dir, parsed, scope)
     finally:
+        # What is loaded lives as long as the command: the collector need never walk it again.
+        gc.freeze()
         if paused:
             gc.enable()
 
 
-def _load(paths: Sequence[Path], rubric: str | None, rubrics_dir: Path, scope: Scope) -> Corpus:
+def _load(paths: Sequence[Path], rubric: str | None, rubrics_dir: Path, parsed: _Parsed, scope: Scope) -> Corpus:
     files, missing = yaml_files(paths, scope)
-    parsed = _Parsed(problems=missing)
+    parsed.problems += missing
     _read(files, parsed)
     _library(rubrics_dir, {str(f) for f in files}, parsed, scope)
     valid = {c.item.id: c.item for c in reversed(parsed.rubrics) if c.valid}

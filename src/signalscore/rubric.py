@@ -141,9 +141,10 @@ class Scale(Model):
             return None if ok else "expected true, false, 1 or 0, n/a or unknown"
         if self.type == "ordinal":
             assert self.levels is not None
-            allowed = ", ".join(str(k) for k in sorted(self.levels))
-            ok = number and isinstance(value, int) and value in self.levels
-            return None if ok else f"expected one of the levels {allowed}, n/a or unknown"
+            if number and isinstance(value, int) and value in self.levels:
+                return None
+            allowed = ", ".join(str(k) for k in sorted(self.levels))  # only when it is said: every case asks
+            return f"expected one of the levels {allowed}, n/a or unknown"
         if self.type == "count":
             ok = number and isinstance(value, int) and 0 <= value <= MAX_NUMBER
             return None if ok else f"expected a whole number from 0 to {shown(MAX_NUMBER)}, n/a or unknown"

@@ -11,6 +11,7 @@ from signalscore.cli import (
     FollowLinks,
     Format,
     FormatOpt,
+    NoCacheOpt,
     OutputOpt,
     Paths,
     PrecisionOpt,
@@ -34,6 +35,7 @@ def compare(
     rubric: RubricOpt = None,
     rubrics_dir: RubricsDir = Path("rubrics"),
     follow_links: FollowLinks = False,
+    no_cache: NoCacheOpt = False,
     baseline: BaselineOpt = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
@@ -46,7 +48,7 @@ def compare(
         from signalscore.compare import compare_all
         from signalscore.render import render_compare
 
-        corpus = load_corpus(paths, rubric, rubrics_dir, follow_links)
+        corpus = load_corpus(paths, rubric, rubrics_dir, follow_links, no_cache)
         comparisons = compare_all(score_corpus(corpus), corpus.rubrics, baseline)
         emit(render_compare(comparisons, fmt.value, precision), output, corpus.inputs)
 

@@ -11,6 +11,7 @@ from signalscore.cli import (
     FollowLinks,
     Format,
     FormatOpt,
+    NoCacheOpt,
     OutputOpt,
     Paths,
     PrecisionOpt,
@@ -32,6 +33,7 @@ def explain(
     rubric: RubricOpt = None,
     rubrics_dir: RubricsDir = Path("rubrics"),
     follow_links: FollowLinks = False,
+    no_cache: NoCacheOpt = False,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
     precision: PrecisionOpt = 1,
@@ -43,7 +45,7 @@ def explain(
         from signalscore.render import render_explain
 
         as_file = Path(case).is_file()
-        corpus = load_corpus([Path(case)] if as_file else paths, rubric, rubrics_dir, follow_links)
+        corpus = load_corpus([Path(case)] if as_file else paths, rubric, rubrics_dir, follow_links, no_cache)
         chosen = corpus.cases[0] if as_file else next((c for c in corpus.cases if c.id == case), None)
         if chosen is None:
             known = ", ".join(sorted(c.id for c in corpus.cases))

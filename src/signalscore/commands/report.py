@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from signalscore.cli import FollowLinks, Paths, PrecisionOpt, RubricOpt, RubricsDir, app, guard, load_corpus
+from signalscore.cli import FollowLinks, NoCacheOpt, Paths, PrecisionOpt, RubricOpt, RubricsDir, app, guard, load_corpus
 from signalscore.commands.compare import BaselineOpt
 from signalscore.errors import UsageError
 
@@ -29,6 +29,7 @@ def report(
     rubric: RubricOpt = None,
     rubrics_dir: RubricsDir = Path("rubrics"),
     follow_links: FollowLinks = False,
+    no_cache: NoCacheOpt = False,
     baseline: BaselineOpt = None,
     precision: PrecisionOpt = 1,
 ) -> None:
@@ -43,7 +44,7 @@ def report(
         fmt = REPORT_FORMATS.get(output.suffix.lower())
         if fmt is None:
             raise UsageError(f"--output {output}: name a .html or .md file")
-        corpus = load_corpus(paths, rubric, rubrics_dir, follow_links)
+        corpus = load_corpus(paths, rubric, rubrics_dir, follow_links, no_cache)
         chart = output.with_suffix(".png")
         files = [chart, output] if fmt == "markdown" else [output]
         for path in files:  # before the work of drawing: a target that cannot be written fails fast

@@ -8,6 +8,7 @@ from signalscore.cli import (
     FollowLinks,
     Format,
     FormatOpt,
+    NoCacheOpt,
     OutputOpt,
     Paths,
     PrecisionOpt,
@@ -26,6 +27,7 @@ def score(
     rubric: RubricOpt = None,
     rubrics_dir: RubricsDir = Path("rubrics"),
     follow_links: FollowLinks = False,
+    no_cache: NoCacheOpt = False,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
     precision: PrecisionOpt = 1,
@@ -36,7 +38,7 @@ def score(
         from signalscore.api import score as score_corpus
         from signalscore.render import render_scores
 
-        corpus = load_corpus(paths, rubric, rubrics_dir, follow_links)
+        corpus = load_corpus(paths, rubric, rubrics_dir, follow_links, no_cache)
         text = render_scores(score_corpus(corpus), corpus.rubrics, fmt.value, precision)
         emit(text, output, corpus.inputs)
 

@@ -14,6 +14,7 @@ from signalscore.cli import (
     FollowLinks,
     Format,
     FormatOpt,
+    NoCacheOpt,
     OutputOpt,
     Paths,
     PrecisionOpt,
@@ -65,6 +66,7 @@ def sensitivity(
     rubric: RubricOpt = None,
     rubrics_dir: RubricsDir = Path("rubrics"),
     follow_links: FollowLinks = False,
+    no_cache: NoCacheOpt = False,
     draws: Draws = 10_000,
     seed: Seed = 0,
     weight_spread: Spread = 0.5,
@@ -84,7 +86,7 @@ def sensitivity(
 
         check_options(weight_spread, sobol_samples, draws)
         limit = parse_bytes(max_memory)
-        corpus = load_corpus(paths, rubric, rubrics_dir, follow_links)
+        corpus = load_corpus(paths, rubric, rubrics_dir, follow_links, no_cache)
         settings = Settings(draws=draws, seed=seed, spread=weight_spread)
         reports = run(corpus, settings, sobol_pair, sobol_samples, limit)
         emit(render(reports, fmt.value, precision), output, corpus.inputs)

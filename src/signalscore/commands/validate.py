@@ -11,6 +11,7 @@ import typer
 
 from signalscore.cli import (
     FollowLinks,
+    NoCacheOpt,
     RubricsDir,
     app,
     guard,
@@ -29,6 +30,7 @@ def validate(
     ] = None,
     rubrics_dir: RubricsDir = Path("rubrics"),
     follow_links: FollowLinks = False,
+    no_cache: NoCacheOpt = False,
     strict: StrictOpt = False,
 ) -> None:
     """Check rubrics and cases; print every problem and warning; change nothing."""
@@ -37,7 +39,14 @@ def validate(
         from signalscore.lint import lint
         from signalscore.loader import load
 
-        corpus = load(paths or [Path("rubrics"), Path("cases")], rubrics_dir=rubrics_dir, follow_links=follow_links)
+        corpus = load(
+            paths or [Path("rubrics"), Path("cases")],
+            rubrics_dir=rubrics_dir,
+            follow_links=follow_links,
+            cache=not no_cache,
+            lint=True,
+            parallel=True,
+        )
         warnings = sorted(corpus.warnings + lint(corpus))
         if strict and warnings:
             raise InputError([dataclasses.replace(w, severity="error") for w in warnings])

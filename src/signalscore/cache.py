@@ -1,0 +1,257 @@
+"""A warm workspace: case files read and validated on an earlier run, kept in `.signalscore-cache/`.
+
+The cache lives in the folder signalscore runs from (the workspace, like mypy's `.mypy_cache`) and holds
+one JSON file per case file below that folder; files outside it are always read afresh. An entry keeps
+the validated case and its located lint warnings (a file with any problem of its own is not stored, and
+positions are read again from the file on the rare run that finds a problem in it), and is used only while
+the file's device, inode, size, modification time and change time (in nanoseconds) are those it was
+made from, and only by this build of signalscore (the tag: a digest of the version, size and modification
+time of each of signalscore's modules, and the versions of Python, PyYAML and pydantic). A file changed within the
+last RACY_NS of the run that read it is not stored (a change within the file system's timestamp
+granularity could leave its times as they were). Rubrics are never cached: every run reads them, so
+the checks of cases against their rubric always run.
+
+A hostile repository may commit a `.signalscore-cache/`: entries are JSON (nothing in them can run),
+are checked on reading (anything malformed is a miss), and cannot match after a checkout, because
+the change time of a file cannot be set by its owner and is new in every checkout or extraction.
+A cache folder that is a symbolic link or belongs to another user is not used at all, entry files are
+opened without following links, and entries are written to a new file, then renamed into place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import stat
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from signalscore.case import Case
+from signalscore.document import Document, parse_file
+from signalscore.errors import Issue, Problem
+
+CACHE_DIR = ".signalscore-cache"
+ENV_OFF = "SIGNALSCORE_NO_CACHE"
+RACY_NS = 2_000_000_000  # FAT's 2 s: the coarsest timestamps a workspace is likely to sit on
+MAX_ENTRY = 16 * 1024 * 1024
+_GITIGNORE = b"# Automatically created by signalscore.\n*\n"
+_CACHEDIR_TAG = b"Signature: 8a477f597d28d172789f06886806bc55\n# This is a signalscore cache folder.\n"
+
+Key = tuple[int, int, int, int, int]  # device, inode, size, mtime_ns, ctime_ns
+
+
+def wanted(flag: bool = True) -> bool:
+    """Whether to use the cache: asked for, and not turned off by SIGNALSCORE_NO_CACHE (any value but 0)."""
+    return flag and os.environ.get(ENV_OFF, "") in ("", "0")
+
+
+def _tag() -> str:
+    """What an entry was made by; an entry of any other build is a miss."""
+    import pydantic
+    import yaml
+
+    digest = hashlib.blake2b(digest_size=16)
+    from signalscore import __version__
+
+    for part in (__version__, sys.version, yaml.__version__, pydantic.VERSION):
+        digest.update(part.encode() + b"\0")
+    here = Path(__file__).parent
+    for path in sorted(here.rglob("*.py")):  # every module (whatever reads YAML may move), by its times and size
+        st = path.stat()
+        digest.update(f"{path.relative_to(here)}:{st.st_size}:{st.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
+
+
+def key_of(path: str) -> Key | None:
+    """The identity of a regular file's current content, or None."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
+class StoredDocument(Document):
+    """A cached file's document, without its positions until a problem needs them (then the file is
+    parsed again: rare, as a cached file has no problem of its own, and cheaper than storing them all)."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path, built=True)
+        self.located = False
+
+    def problem(self, issue: Issue) -> Problem:
+        if not self.located:
+            doc, _ = parse_file(Path(self.path))
+            self.values, self.keys, self.located = doc.values, doc.keys, True
+        return super().problem(issue)
+
+
+@dataclass
+class Stored:
+    """A case file as the cache gives it back: the case, its document and its lint warnings."""
+
+    case: Case
+    doc: Document
+    lints: list[Problem]
+
+
+def _lints(rows: Any, path: str) -> list[Problem]:
+    if not isinstance(rows, list):
+        raise ValueError("bad lints")
+    found = []
+    for line, column, where, message in rows:
+        if not (type(line) is int and type(column) is int and type(where) is str and type(message) is str):
+            raise ValueError("bad lint")
+        found.append(Problem(path, line, column, where, message, "warning"))
+    return found
+
+
+def _iso(value: Any) -> str:
+    if hasattr(value, "isoformat"):  # the dates of a case, which _date_only reads back from ISO text
+        return str(value.isoformat())
+    raise TypeError(f"cannot store {type(value).__name__}")
+
+
+def _line(part: Any) -> bytes:
+    return json.dumps(part, default=_iso, separators=(",", ":")).encode("ascii") + b"\n"
+
+
+def encode(tag: str, key: Key, case: Case, lints: Iterable[Problem]) -> bytes:
+    """One entry: a header line (build, file key, located lint warnings), then the case's fields as given
+    (unset ones left out, so that defaults stay defaults)."""
+    header = {"tag": tag, "key": list(key), "lints": [[p.line, p.column, p.where, p.message] for p in lints]}
+    return _line(header) + _line(case.model_dump(exclude_unset=True))
+
+
+def decode(entry: str, tag: str, key: Key, path: str) -> Stored | None:
+    """An entry checked line by line; None (a miss) for anything stale or malformed."""
+    try:
+        raw = _read(entry, MAX_ENTRY + 1)
+        if raw is None or len(raw) > MAX_ENTRY:
+            return None
+        header, model, end = raw.split(b"\n")
+        found = json.loads(header)
+        if end or not isinstance(found, dict) or found.get("tag") != tag or found.get("key") != list(key):
+            return None
+        lints = _lints(found.get("lints"), path)
+        case = Case.model_validate(json.loads(model))
+    except (ValueError, TypeError, RecursionError, ValidationError):
+        return None
+    return Stored(case, StoredDocument(path), lints)
+
+
+def _usable(folder: Path) -> bool:
+    """A real folder of the current user (not a link, not another user's), or one not made yet."""
+    try:
+        st = os.lstat(folder)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    owner = getattr(os, "getuid", lambda: st.st_uid)()
+    return stat.S_ISDIR(st.st_mode) and st.st_uid == owner
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Write a file that is not there yet; never through a link."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
+def _read(path: str, limit: int) -> bytes | None:
+    """The first `limit` bytes of a regular file, never through a link."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        return _read_fd(fd, min(limit, st.st_size + 1))  # one byte more tells a file that grew meanwhile
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _read_fd(fd: int, size: int) -> bytes:
+    chunks = []
+    while size > 0 and (chunk := os.read(fd, size)):
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+class Cache:
+    """The entries of one workspace: read as files are looked up, written together by `flush`."""
+
+    def __init__(self, root: Path) -> None:
+        self.folder = root / CACHE_DIR
+        self.tag = _tag()
+        self.started = time.time_ns()  # before any file of this run is read
+        self.keys: dict[str, Key] = {}
+        self.pending: dict[str, bytes] = {}
+
+    @classmethod
+    def open(cls, root: Path | None = None) -> Cache | None:
+        """The cache of the workspace (default: the current folder), or None if its folder is not ours."""
+        root = Path.cwd() if root is None else root
+        return cls(root) if _usable(root / CACHE_DIR) else None
+
+    def _entry(self, name: str) -> str:
+        digest = hashlib.blake2b(name.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        return os.path.join(self.folder, digest)
+
+    def get(self, name: str) -> Stored | None:
+        """The stored case of a file below the workspace, if its entry matches the file as it is now."""
+        key = None if os.path.isabs(name) else key_of(name)
+        if key is None:
+            return None
+        self.keys[name] = key
+        return decode(self._entry(name), self.tag, key, name)
+
+    def put(self, case: Case, doc: Document, lints: list[Problem]) -> None:
+        """Keep a clean case for `flush`, if its file is as it was before it was read and not racy."""
+        key = self.keys.get(doc.path)
+        if key is None or key_of(doc.path) != key or max(key[3], key[4]) > self.started - RACY_NS:
+            return
+        self.pending[doc.path] = encode(self.tag, key, case, lints)
+
+    def flush(self) -> None:
+        """Write the kept entries, each whole (a new file renamed into place); give up quietly on any error."""
+        if not self.pending or not _usable(self.folder):
+            return
+        try:
+            self._prepare()
+            for name, data in self.pending.items():
+                target = Path(self._entry(name))
+                tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+                try:
+                    _write_new(tmp, data)
+                    os.replace(tmp, target)  # replaces a link itself, never what it points to
+                except OSError:
+                    tmp.unlink(missing_ok=True)
+                    raise
+        except OSError:
+            pass
+        self.pending.clear()
+
+    def _prepare(self) -> None:
+        self.folder.mkdir(mode=0o755, exist_ok=True)
+        if not _usable(self.folder):  # made by someone else between the two looks
+            raise PermissionError(self.folder)
+        for name, data in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _CACHEDIR_TAG)):
+            if not os.path.lexists(self.folder / name):
+                _write_new(self.folder / name, data)

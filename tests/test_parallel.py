@@ -1,0 +1,77 @@
+"""Parsing in a process pool: the same problems, in the same order, as parsing in one process."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from signalscore import parallel
+from tests.conftest import DEMO
+
+BROKEN = {
+    "syntax": "id: [unclosed\n",
+    "unknown-key": "id: {i}\nrubric: demo\ntitle: T\nsender: A\nrecipient: B\ncolour: red\n",
+    "bad-value": "id: {i}\nrubric: demo\ntitle: T\nsender: A\nrecipient: B\ncodings:\n  endorse: 7\n  nope: 1\n",
+    "duplicate": "id: alpha-2010\nrubric: demo\ntitle: T\nsender: A\nrecipient: B\n",
+    "empty": "# nothing\n",
+    "not-utf8": b"id: \xff\n",
+}
+
+
+def many(root: Path, broken: bool) -> Path:
+    """The demo workspace with 60 more cases; with broken, every third one has a problem of some kind."""
+    shutil.copytree(DEMO, root)
+    good = (DEMO / "cases" / "alpha-2014.yaml").read_text()
+    kinds = list(BROKEN.items())
+    for i in range(60):
+        kind, text = kinds[i % len(kinds)] if broken and i % 3 == 0 else ("ok", "")
+        name = root / "cases" / f"c{i:02d}-{kind}.yaml"
+        if kind == "ok":
+            name.write_text(good.replace("id: alpha-2014", f"id: c{i:02d}"))
+        elif isinstance(text, bytes):
+            name.write_bytes(text)
+        else:
+            name.write_text(text.format(i=f"c{i:02d}"))
+    return root
+
+
+@pytest.mark.parametrize(("broken", "command"), [(True, "validate"), (True, "score"), (False, "score")])
+def test_a_pool_says_what_one_process_says(
+    tmp_path: Path, cli: Any, monkeypatch: pytest.MonkeyPatch, broken: bool, command: str
+) -> None:
+    root = many(tmp_path / "ws", broken)
+    runs = []
+    for jobs in ("1", "2"):
+        monkeypatch.setenv("SIGNALSCORE_JOBS", jobs)
+        run = cli(command, cwd=root)
+        runs.append((run.code, run.out, run.err))
+    assert runs[0] == runs[1]
+    assert runs[0][0] == (1 if broken else 0)
+    if broken:
+        assert len(runs[0][2].splitlines()) > 20  # problems in many files, located, in one order
+
+
+def test_how_many_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "cpus", lambda: 4)
+    monkeypatch.delenv("SIGNALSCORE_JOBS", raising=False)
+    assert parallel.jobs(parallel.MIN_FILES - 1) == 1
+    assert parallel.jobs(parallel.MIN_FILES) == 4
+    monkeypatch.setattr(parallel, "cpus", lambda: 1)
+    assert parallel.jobs(10**6) == 1
+    monkeypatch.setenv("SIGNALSCORE_JOBS", "3")
+    assert parallel.jobs(1) == 3
+    monkeypatch.setenv("SIGNALSCORE_JOBS", "1")
+    monkeypatch.setattr(parallel, "cpus", lambda: 8)
+    assert parallel.jobs(10**6) == 1
+
+
+def test_the_pool_returns_every_file_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = many(tmp_path / "ws", True)
+    files = sorted((root / "cases").iterdir())
+    serial = list(parallel.parse_files(files))
+    pooled = list(parallel.parse_files(files, 2))
+    assert [d.path for d, _ in pooled] == [str(f) for f in files]
+    assert [(d.data, d.values, d.keys, p) for d, p in pooled] == [(d.data, d.values, d.keys, p) for d, p in serial]
