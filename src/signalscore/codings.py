@@ -95,6 +95,12 @@ class Codings:
             return self.frame["value"].iat[row * self.x.shape[1] + column]
         return self.cases[row].codings[self.rubric.features[column].id].value
 
+    def titles(self) -> list[str]:
+        """Each case's title."""
+        if self.meta is not None:
+            return [str(t) for t in self.meta["title"]]
+        return [c.title for c in self.cases]
+
     def case_frame(self) -> pd.DataFrame:
         """One row per case: rubric, case, title, sender, recipient, episode, period."""
         if self.meta is not None:

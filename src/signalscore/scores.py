@@ -49,6 +49,11 @@ class Scored:
         """Contributions, NaN where a feature is not active (the dense `contribution` holds 0 there)."""
         return np.where(self.weight > 0, self.contribution, np.nan)
 
+    @cached_property
+    def shown_signal(self) -> np.ndarray:
+        """Signals, NaN where a feature is not active."""
+        return np.where(self.weight > 0, self.signal, np.nan)
+
     def row(self, case_id: str) -> int:
         """The row of a case."""
         return self.codings.index[case_id]
@@ -93,7 +98,7 @@ class Scored:
                 "value": c.values().ravel(),
                 "confidence": CONFIDENCE_WORDS[c.confidence.ravel()],
                 "normalized": self.normalized.ravel(),
-                "signal": np.where(self.weight > 0, self.signal, np.nan).ravel(),
+                "signal": self.shown_signal.ravel(),
                 "weight": self.weight.ravel(),
                 "contribution": self.points.ravel(),
             }
