@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from signalscore.cli import Paths, PrecisionOpt, RubricOpt, RubricsDir, app, emit, guard, load_corpus
-from signalscore.commands.compare import BaselineOpt
+from signalscore.commands.compare import BaselineOpt, MaxCasesOpt
 from signalscore.errors import UsageError
 
 ReportOpt = Annotated[
@@ -30,6 +30,7 @@ def report(
     rubrics_dir: RubricsDir = Path("rubrics"),
     baseline: BaselineOpt = None,
     precision: PrecisionOpt = 1,
+    max_cases: MaxCasesOpt = 50,
 ) -> None:
     """Write a report: rubric and weights, comparison, what changed, a chart, every case with its evidence."""
 
@@ -44,7 +45,8 @@ def report(
         corpus = load_corpus(paths, rubric, rubrics_dir)
         scores = score_corpus(corpus)
         chart = output.with_suffix(".png")
-        made = build_report(corpus, scores, compare_all(scores, corpus.rubrics, baseline), fmt, precision, chart.name)
+        comps = compare_all(scores, corpus.rubrics, baseline)
+        made = build_report(corpus, scores, comps, fmt, precision, chart.name, max_cases)
         if fmt == "markdown":  # the chart first, so the report never points at a missing image
             emit(made.chart, chart, corpus.inputs)
         emit(made.text, output, corpus.inputs)
