@@ -11,9 +11,9 @@ import pandas as pd
 
 from signalscore.case import Case, case_issues
 from signalscore.document import parse_file
-from signalscore.engine import score_rubric
+from signalscore.codings import Codings
+from signalscore.engine import score_codings
 from signalscore.errors import InputError, Issue, UsageError
-from signalscore.frame import cases_frame, codings_frame
 from signalscore.loader import kind_of, validate_model, yaml_files
 from signalscore.render import grid, plain, to_json
 from signalscore.rubric import Rubric, rubric_issues
@@ -90,8 +90,9 @@ class Rescored:
 
 def _scores(cases: Sequence[Case], rubric: Rubric, notes: list[str]) -> pd.DataFrame:
     fitted = [c for c in (_note(fit(case, rubric), notes) for case in cases) if c is not None]
-    scored = score_rubric(rubric, codings_frame(rubric, fitted), cases_frame(rubric, fitted)).cases
-    return scored.set_index("case")[["score", "rank"]].reindex([c.id for c in cases])
+    scored = score_codings(Codings.collect(rubric, fitted))
+    frame = pd.DataFrame({"score": scored.score, "rank": pd.array(scored.rank, dtype="Int64")}, index=scored.ids)
+    return frame.reindex([c.id for c in cases])
 
 
 def _note(result: tuple[Case | None, list[str]], notes: list[str]) -> Case | None:
