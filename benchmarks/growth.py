@@ -18,8 +18,6 @@ import statistics
 import time
 from collections.abc import Callable
 
-import synthetic
-import yaml
 from bench_engine import corpus as engine_corpus
 
 from signalscore.api import score
@@ -92,6 +90,16 @@ def wide(n_features: int) -> tuple[Rubric, Rubric, list[Case]]:
     return old, new, cases
 
 
+def wide_commands(old: Rubric, new: Rubric, cases: list[Case]) -> dict[str, Callable[[], object]]:
+    """diff of two versions of a wide rubric, and checking one case's codings against it."""
+    return {
+        "diff (features; 5 cases)": lambda: render_diff(
+            rubric_changes(old, new), rescore(cases, old, new), old, new, "table", 1
+        ),
+        "check one case (features)": lambda: coding_issues(cases[0], old),
+    }
+
+
 def cpu(action: Callable[[], object], repeats: int) -> float:
     times = []
     for _ in range(repeats):
@@ -111,11 +119,8 @@ def main() -> None:
     for n in sizes:
         for name, action in commands(dated(n)).items():
             table.setdefault(name, []).append(cpu(action, args.repeat))
-        old, new, cases = wide(n)
-        diff = lambda: render_diff(rubric_changes(old, new), rescore(cases, old, new), old, new, "table", 1)  # noqa: E731
-        table.setdefault("diff (features; 5 cases)", []).append(cpu(diff, args.repeat))
-        check = lambda: coding_issues(cases[0], old)  # noqa: E731
-        table.setdefault("check one case (features)", []).append(cpu(check, args.repeat))
+        for name, action in wide_commands(*wide(n)).items():
+            table.setdefault(name, []).append(cpu(action, args.repeat))
     print(f"{'command':32s}" + "".join(f"{n:>10,}" for n in sizes) + "   exponent")
     for name, times in table.items():
         slope = math.log(times[-1] / times[0]) / math.log(sizes[-1] / sizes[0])

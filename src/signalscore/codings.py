@@ -57,7 +57,8 @@ class Codings:
         words = list(map(attrgetter("confidence"), cells))
         confidence = np.array(list(map(CONFIDENCE.__getitem__, words)), dtype=np.int8).reshape(x.shape)
         ids = np.array([c.id for c in cases], dtype=object)
-        return cls(rubric, ids, *_columns(x, status, confidence), tuple(cases))
+        x, status, confidence = _columns(x), _columns(status), _columns(confidence)
+        return cls(rubric, ids, x, status, confidence, tuple(cases))
 
     @classmethod
     def from_frame(cls, rubric: Rubric, codings: pd.DataFrame, meta: pd.DataFrame | None = None) -> Codings:
@@ -70,7 +71,8 @@ class Codings:
         status[missing] = np.where(words == "n/a", NA, UNKNOWN)
         confidence = codings["confidence"].map(CONFIDENCE).to_numpy(dtype=np.int8).reshape(x.shape)
         ids = codings["case"].to_numpy(dtype=object)[::n_features]
-        return cls(rubric, ids, *_columns(x, status, confidence), frame=codings, meta=meta)
+        x, status, confidence = _columns(x), _columns(status), _columns(confidence)
+        return cls(rubric, ids, x, status, confidence, frame=codings, meta=meta)
 
     @cached_property
     def index(self) -> dict[str, int]:
@@ -110,6 +112,6 @@ class Codings:
         return cases_frame(self.rubric, self.cases)
 
 
-def _columns(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Case-by-feature arrays stored feature by feature (Fortran order): a feature's column is contiguous."""
-    return tuple(np.asfortranarray(a) for a in arrays)
+def _columns(a: np.ndarray) -> np.ndarray:
+    """A case-by-feature array stored feature by feature (Fortran order): a feature's column is contiguous."""
+    return np.asfortranarray(a)

@@ -92,7 +92,7 @@ def head(comp: Comparison, n: int) -> Comparison:
 def subset(comp: Comparison, ids: list[str]) -> Comparison:
     """Some of the cases, in the order given, with the pairs (and deltas, top changes) among them."""
     kept = set(ids)
-    rows = comp.cases.reset_index(drop=True).set_index("case").index.get_indexer(ids)
+    rows = pd.Index(comp.cases["case"]).get_indexer(pd.Index(ids))
     pairs = tuple((a, b) for a, b in comp.pairs if a in kept and b in kept)
     later = [b for _, b in pairs]
     changes = comp.changes[comp.changes["to"].isin(set(later)) & comp.changes["from"].isin(kept)]

@@ -250,8 +250,12 @@ def _coverage(w: Weights, coded: np.ndarray, known: np.ndarray) -> np.ndarray:
     """Section 3, step 6, from each dimension's sums of coded and of known raw weights (n x dimensions)."""
     full = np.bincount(w.member, weights=w.feature, minlength=w.dimension.shape[0])
     share = w.dimension / w.dimension.sum() / full
-    coded_b, known_b = coded @ share, known @ share
-    return np.divide(coded_b, known_b, out=np.zeros_like(coded_b), where=coded_b > 0)
+    coded_b, known_b = np.zeros(coded.shape[0]), np.zeros(coded.shape[0])
+    for d, part in enumerate(share):
+        coded_b += coded[:, d] * part
+        known_b += known[:, d] * part
+    out: np.ndarray = np.divide(coded_b, known_b, out=np.zeros_like(coded_b), where=coded_b > 0)
+    return out
 
 
 def score_codings(codings: Codings) -> Scored:

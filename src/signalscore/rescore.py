@@ -10,8 +10,8 @@ from typing import Any
 import pandas as pd
 
 from signalscore.case import Case, case_issues
-from signalscore.document import parse_file
 from signalscore.codings import Codings
+from signalscore.document import parse_file
 from signalscore.engine import score_codings
 from signalscore.errors import InputError, Issue, UsageError
 from signalscore.loader import kind_of, validate_model, yaml_files

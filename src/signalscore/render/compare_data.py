@@ -72,9 +72,9 @@ def _tidy(comp: Comparison) -> pd.DataFrame:
     delta = np.full((len(comp.ids), len(comp.rubric.features)), np.nan)
     later = [at[c] for c in comp.deltas.columns]
     delta[later] = comp.deltas.to_numpy(dtype=float).T
-    column = delta.astype(object)
-    column[np.setdiff1d(np.arange(len(comp.ids)), later)] = None
-    column = column.ravel()
+    shown = delta.astype(object)
+    shown[np.setdiff1d(np.arange(len(comp.ids)), later)] = None
+    column = shown.ravel()
     return pd.DataFrame(
         {
             "rubric": cells["rubric"],
