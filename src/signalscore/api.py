@@ -30,7 +30,7 @@ def load_cases(
 
 def score(corpus: Corpus) -> Scores:
     """Score every case with its rubric; ranks are within each rubric."""
-    if len(corpus.rubrics) == 1:
+    if len(corpus.rubrics) == 1 and set(corpus.rubric_of.values()) <= set(corpus.rubrics):
         grouped = {next(iter(corpus.rubrics)): corpus.cases}
     else:
         grouped = {rid: [] for rid in corpus.rubrics}
