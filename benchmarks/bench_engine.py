@@ -11,6 +11,7 @@ this measures collecting the codings into arrays, the engine, and the notebook A
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import time
 from collections.abc import Callable
@@ -44,6 +45,8 @@ def medians(actions: dict[str, Callable[[], object]], repeats: int) -> dict[str,
     """Median CPU time of each action, the actions taking turns (one warm-up each) so that load on a
     shared machine falls on all of them alike; CPU time, as waiting for a busy core is not the code's."""
     times: dict[str, list[float]] = {name: [] for name in actions}
+    gc.collect()
+    gc.freeze()  # the corpus's million objects are not garbage: no collection should walk them mid-run
     for turn in range(repeats + 1):
         for name, action in actions.items():
             start = time.process_time()

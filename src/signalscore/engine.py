@@ -203,6 +203,7 @@ def score_codings(codings: Codings) -> Scored:
     terms = np.empty(s.shape, order="F")
     total = eff.total(s, terms)
     bound_total = total if eff is bound and s is signal else bound.total(signal)
+    unknown_total = bound.total(unknown) if unknown.any() else np.zeros(len(total))
     score = eff.scored(total, low, span)
     return Scored(
         codings=codings,
@@ -212,7 +213,7 @@ def score_codings(codings: Codings) -> Scored:
         contribution=np.multiply(terms, span, out=terms),
         score=score,
         score_low=bound.scored(bound_total, low, span),
-        score_high=bound.scored(bound_total + bound.total(unknown), low, span),
+        score_high=bound.scored(bound_total + unknown_total, low, span),
         coverage=_coverage(w, coded.dim_sum, bound.dim_sum),
         rank=tie_ranks(score),
         dimensions=_dimension_scores(rubric, eff, s, w),

@@ -17,25 +17,30 @@ if TYPE_CHECKING:
 
 
 def exact_dot(e: np.ndarray, s: np.ndarray, terms: np.ndarray | None = None) -> np.ndarray:
-    """sum(e * s) per row (all terms >= 0), the same whatever the order of the features.
+    """sum(e * s) per row, for terms in [0, e] with sum(e) <= 1, the same whatever the order of the features.
 
-    Each term is rounded to a multiple of 2**-52 times C, the row's power of two at or above
-    (number of features) x (largest term), by adding and taking away C; every partial sum of such
-    numbers is then exact in float64, so the order of summation cannot matter. The products e * s,
-    unrounded, are left in `terms` if given. Column by column, so temporaries stay in cache.
+    Each term is rounded to a multiple of 2**-52 times c by adding and taking away c, a power of two at or
+    above every partial sum: then every partial sum is exact in float64, so the order of summation cannot
+    matter. With `terms` (which receives the products e * s, unrounded) c is per row, from the largest term
+    (precise for small scores); without, c is 1 and one pass suffices. Column by column: cache-sized temporaries.
     """
-    terms = np.empty(e.shape, order="F") if terms is None else terms
-    largest = np.zeros(e.shape[0])
-    for j in range(e.shape[1]):
-        np.multiply(e[:, j], s[:, j], out=terms[:, j])
-        np.maximum(largest, terms[:, j], out=largest)
-    c = np.ldexp(1.0, np.frexp(largest * e.shape[1])[1])
+    c: np.ndarray | float = 1.0
+    if terms is not None:
+        largest = np.zeros(e.shape[0])
+        for j in range(e.shape[1]):
+            np.multiply(e[:, j], s[:, j], out=terms[:, j])
+            np.maximum(largest, terms[:, j], out=largest)
+        c = np.ldexp(1.0, np.frexp(largest * e.shape[1])[1])
     total = np.zeros(e.shape[0])
-    rounded = np.empty(e.shape[0])
+    term = np.empty(e.shape[0])
     for j in range(e.shape[1]):
-        np.add(terms[:, j], c, out=rounded)
-        rounded -= c
-        total += rounded
+        if terms is None:
+            np.multiply(e[:, j], s[:, j], out=term)
+        else:
+            term[:] = terms[:, j]
+        term += c
+        term -= c
+        total += term
     return total
 
 
@@ -79,7 +84,7 @@ class Effective:
         return cls(e, dim_sum)
 
     def total(self, s: np.ndarray, terms: np.ndarray | None = None) -> np.ndarray:
-        """sum(e * s) per case, exact under reordering; the rounded terms e * s into `terms` if given."""
+        """sum(e * s) per case (s in [0, 1]), exact under reordering; the products e * s into `terms` if given."""
         return exact_dot(self.e, s, terms)
 
     def scored(self, total: np.ndarray, low: float, span: float) -> np.ndarray:
