@@ -19,27 +19,19 @@ if TYPE_CHECKING:
 def exact_dot(e: np.ndarray, s: np.ndarray, terms: np.ndarray | None = None) -> np.ndarray:
     """sum(e * s) per row, for terms in [0, e] with sum(e) <= 1, the same whatever the order of the features.
 
-    Each term is rounded to a multiple of 2**-52 times c by adding and taking away c, a power of two at or
-    above every partial sum: then every partial sum is exact in float64, so the order of summation cannot
-    matter. With `terms` (which receives the products e * s, unrounded) c is per row, from the largest term
-    (precise for small scores); without, c is 1 and one pass suffices. Column by column: cache-sized temporaries.
+    Each term is rounded to a multiple of 2**-52 by adding and taking away 1; every partial sum (below 2)
+    of such numbers is exact in float64, so the order of summation cannot matter. The error is at most
+    2**-53 per term, of the scale's span. The products e * s, unrounded, are left in `terms` if given.
+    Column by column, so temporaries stay in cache.
     """
-    c: np.ndarray | float = 1.0
-    if terms is not None:
-        largest = np.zeros(e.shape[0])
-        for j in range(e.shape[1]):
-            np.multiply(e[:, j], s[:, j], out=terms[:, j])
-            np.maximum(largest, terms[:, j], out=largest)
-        c = np.ldexp(1.0, np.frexp(largest * e.shape[1])[1])
     total = np.zeros(e.shape[0])
     term = np.empty(e.shape[0])
     for j in range(e.shape[1]):
-        if terms is None:
-            np.multiply(e[:, j], s[:, j], out=term)
-        else:
-            term[:] = terms[:, j]
-        term += c
-        term -= c
+        np.multiply(e[:, j], s[:, j], out=term)
+        if terms is not None:
+            terms[:, j] = term
+        term += 1.0
+        term -= 1.0
         total += term
     return total
 
