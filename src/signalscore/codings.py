@@ -79,14 +79,17 @@ class Codings:
         """Row of each case id."""
         return {str(c): i for i, c in enumerate(self.ids)}
 
-    def values(self) -> np.ndarray:
-        """The coded values as written (true, 2, 12.5), None where not coded: an object array, case by feature."""
+    def values(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """The coded values as written (true, 2, 12.5), None where not coded: an object array, case by feature
+        (of the given rows only, if any)."""
+        rows = np.arange(len(self.ids)) if rows is None else rows
         if self.frame is not None:
-            return self.frame["value"].to_numpy(dtype=object).reshape(self.x.shape)
+            return self.frame["value"].to_numpy(dtype=object).reshape(self.x.shape)[rows]
         fids = [f.id for f in self.rubric.features]
-        out = np.empty(self.x.shape, dtype=object)
-        out.ravel()[:] = [c.codings[f].value if f in c.codings else None for c in self.cases for f in fids]
-        out[self.status != CODED] = None
+        out = np.empty((len(rows), len(fids)), dtype=object)
+        codings = [self.cases[i].codings for i in rows]
+        out.ravel()[:] = [c[f].value if f in c else None for c in codings for f in fids]
+        out[self.status[rows] != CODED] = None
         return out
 
     def value(self, row: int, column: int) -> object:

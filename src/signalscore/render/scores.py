@@ -72,38 +72,38 @@ def render_scores(
 
 
 class CaseJson:
-    """The contract's JSON of one rubric's cases, from its arrays: each column converted once, then a dict per case."""
+    """The contract's JSON of some of a rubric's cases (rows of its arrays, in order): each column converted
+    once, then a dict per case."""
 
-    def __init__(self, part: Scored) -> None:
+    def __init__(self, part: Scored, rows: np.ndarray) -> None:
         self.part = part
         features = part.rubric.features
-        self.titles = part.codings.titles()
-        self.heads = {k: nullable(np.asarray(getattr(part, k), dtype=float)) for k in CASE_KEYS}
+        titles = part.codings.titles()
+        self.ids = [str(i) for i in part.ids[rows]]
+        self.titles = [titles[i] for i in rows]
+        self.heads = {k: nullable(np.asarray(getattr(part, k), dtype=float)[rows]) for k in CASE_KEYS}
         self.heads["rank"] = [None if r is None else int(r) for r in self.heads["rank"]]
-        self.dims = nullable(part.dimensions)
-        self.cells = {
-            "id": [f.id for f in features],
-            "dimension": [f.dimension for f in features],
-        }
+        self.dims = nullable(part.dimensions[rows])
+        self.cells = {"id": [f.id for f in features], "dimension": [f.dimension for f in features]}
         self.rows = {
-            "status": STATUS_WORDS[part.codings.status].tolist(),
-            "value": part.codings.values().tolist(),
-            "normalized": nullable(part.normalized),
-            "signal": nullable(part.shown_signal),
-            "weight": part.weight.tolist(),
-            "contribution": nullable(part.points),
-            "confidence": CONFIDENCE_WORDS[part.codings.confidence].tolist(),
+            "status": STATUS_WORDS[part.codings.status[rows]].tolist(),
+            "value": part.codings.values(rows).tolist(),
+            "normalized": nullable(part.normalized[rows]),
+            "signal": nullable(part.shown_signal[rows]),
+            "weight": part.weight[rows].tolist(),
+            "contribution": nullable(part.points[rows]),
+            "confidence": CONFIDENCE_WORDS[part.codings.confidence[rows]].tolist(),
         }
 
-    def __call__(self, i: int) -> dict[str, Any]:
-        """Case number i (a row of the arrays) as the contract's JSON object."""
+    def __call__(self, k: int) -> dict[str, Any]:
+        """The k-th of the chosen cases as the contract's JSON object."""
         dims = self.part.rubric.dimensions
-        columns = [self.cells[k] if k in self.cells else self.rows[k][i] for k in FEATURE_KEYS]
+        columns = [self.cells[key] if key in self.cells else self.rows[key][k] for key in FEATURE_KEYS]
         return {
-            "id": str(self.part.ids[i]),
-            "title": self.titles[i],
-            **{k: self.heads[k][i] for k in CASE_KEYS},
-            "dimensions": {d.id: self.dims[i][j] for j, d in enumerate(dims)},
+            "id": self.ids[k],
+            "title": self.titles[k],
+            **{key: self.heads[key][k] for key in CASE_KEYS},
+            "dimensions": {d.id: self.dims[k][j] for j, d in enumerate(dims)},
             "features": [dict(zip(FEATURE_KEYS, cell, strict=True)) for cell in zip(*columns, strict=True)],
         }
 
@@ -111,7 +111,7 @@ class CaseJson:
 def case_json(scores: Scores, rubric: Rubric, case_id: str) -> dict[str, Any]:
     """One case as the contract's JSON object."""
     part = scores.of(rubric.id)
-    return CaseJson(part)(part.row(case_id))
+    return CaseJson(part, np.array([part.row(case_id)]))(0)
 
 
 def rubric_head(rubric: Rubric) -> dict[str, Any]:
@@ -123,5 +123,8 @@ def rubric_head(rubric: Rubric) -> dict[str, Any]:
 def rubric_json(scores: Scores, rubric: Rubric) -> dict[str, Any]:
     """One rubric and its scored cases, as in the contract."""
     part = scores.get(rubric.id)
-    cases = [] if part is None else list(map(CaseJson(part), part.by_rank().tolist()))
+    if part is None:
+        return {**rubric_head(rubric), "missing": rubric.missing, "cases": []}
+    order = part.by_rank()
+    cases = list(map(CaseJson(part, order), range(len(order))))
     return {**rubric_head(rubric), "missing": rubric.missing, "cases": cases}
