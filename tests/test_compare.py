@@ -189,3 +189,47 @@ def test_a_single_case_has_no_delta_and_nothing_changed(cli: Cli) -> None:
     assert run.code == 0, run.err
     assert "Δ" not in run.out and "What changed" not in run.out
     assert run.out.splitlines()[2].split() == ["alpha-2010"]
+
+
+def _many(tmp_path: Path, n: int) -> Path:
+    """A workspace with n cases of one binary feature, one a year from 1900."""
+    (tmp_path / "rubrics").mkdir()
+    (tmp_path / "rubrics" / "other.yaml").write_text(RUBRIC_B, encoding="utf-8")
+    (tmp_path / "cases").mkdir()
+    for i in range(n):
+        text = (
+            f"id: case-{i:03d}\nrubric: other\ntitle: T\nsender: A\nrecipient: B\n"
+            f"period: {{start: {1900 + i}-01-01, end: {1900 + i}-12-31}}\ncodings: {{aid: {str(i % 3 == 0).lower()}}}\n"
+        )
+        (tmp_path / "cases" / f"case-{i:03d}.yaml").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_compare_summarises_beyond_max_cases_and_json_keeps_every_case(cli: Cli, tmp_path: Path) -> None:
+    # issue 9 item 17 / issue 10: thousands of cases must not make a table with thousands of columns.
+    workspace = _many(tmp_path, 15)
+    text = cli("compare", cwd=workspace).out
+    header = next(line for line in text.splitlines() if line.lstrip().startswith("000"))  # prefix case- cut
+    assert header.split()[-2:] == ["011", "Δ"] and "012" not in header
+    assert "15 cases: the table shows the first 12 in period order (3 left out)" in " ".join(text.split())
+    assert "-f csv or -f json give every case" in " ".join(text.split())
+    assert text.count("→") + text.count("->") >= 12 and "case-013" in text  # what changed: the largest moves
+    wider = cli("compare", "--max-cases", "20", cwd=workspace).out
+    assert "left out" not in wider and "case-014" in wider
+    data = json.loads(cli("compare", "-f", "json", cwd=workspace).out)["rubrics"][0]
+    assert len(data["cases"]) == 15 and len(data["deltas"]) == 14
+    assert cli("compare", "--max-cases", "0", cwd=workspace).code == 2
+
+
+def test_scores_give_arrays_per_rubric_matching_the_frames(demo: tuple[Any, Scores]) -> None:
+    _, scores = demo
+    part = scores.of("demo")
+    frame = scores.cases.set_index("case")
+    for i, cid in enumerate(part.ids):
+        assert frame.loc[cid, "coverage"] == part.coverage[i]
+        assert (math.isnan(part.score[i]) and pd.isna(frame.loc[cid, "score"])) or frame.loc[
+            cid, "score"
+        ] == part.score[i]
+    feats = scores.features.set_index(["case", "feature"])
+    j = [f.id for f in part.rubric.features].index("aid")
+    assert feats.loc[("alpha-2010", "aid"), "contribution"] == part.points[part.row("alpha-2010"), j] == 5.0

@@ -16,7 +16,7 @@ from signalscore.rubric_diff import Change, rubric_changes
 
 DEMO = Path(__file__).resolve().parent / "data" / "valid" / "demo"
 DEMO_TEXT = (DEMO / "rubrics" / "demo.yaml").read_text(encoding="utf-8")
-OLD_SCORES = {"alpha-2010": 8.125, "alpha-2014": 3.541666666666666}  # tests/golden/score.json
+OLD_SCORES = {"alpha-2010": 8.125, "alpha-2014": 3.5416666666666674}  # tests/golden/score.json
 # Exercises dominate the deeds: alpha-2014 (6 exercises, capped at 4) overtakes alpha-2010 (exercises n/a).
 SWAP = {"    scale: {type: count, cap: 4}": "    weight: 50\n    scale: {type: count, cap: 4}", '"1.0.0"': '"2.0.0"'}
 
@@ -131,7 +131,7 @@ def test_a_value_the_new_rubric_refuses_is_scored_unknown(cli: Callable[..., Any
     lines = run.out.splitlines()
     assert lines[0] == "case,old,new,change,old_rank,new_rank,moved"
     # Without endorse (weight 2 of 4 in words), alpha-2010's words score is that of meetings and hedging alone.
-    assert lines[1].startswith("alpha-2014,3.541666666666666,")
+    assert lines[1].startswith("alpha-2014,3.5416666666666674,")
     assert lines[2].startswith("alpha-2010,8.125,")
 
 

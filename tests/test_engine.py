@@ -248,3 +248,43 @@ def test_numbers_at_their_bounds_score_finitely_and_without_warnings() -> None:
     assert scores.cases["score"].tolist()[:2] == [1e12, -1e12]
     numbers = scores.cases[["score_low", "score_high", "coverage"]].to_numpy(dtype=float)
     assert np.isfinite(numbers).all()
+
+
+def _equal_weights(n: int, weight: float, dims: bool) -> Rubric:
+    scale = {"type": "continuous", "min": 0, "max": 7}
+    features: list[dict[str, Any]] = [
+        {"id": f"f{i}", "label": "F", "weight": weight, "scale": scale, **({"dimension": "d"} if dims else {})}
+        for i in range(n)
+    ]
+    data: dict[str, Any] = {"id": "r", "version": "1", "title": "R", "features": features}
+    if dims:
+        data["dimensions"] = [{"id": "d", "label": "D", "weight": 0.3}]
+        features.append({"id": "g", "label": "G", "dimension": "e", "weight": 0.7, "scale": {"type": "binary"}})
+        data["dimensions"].append({"id": "e", "label": "E", "weight": 0.7})
+    return Rubric.model_validate(data)
+
+
+@PROPS
+@given(
+    st.lists(st.one_of(st.floats(0, 7, allow_nan=False), st.sampled_from(["n/a", "unknown"])), min_size=2, max_size=14),
+    st.randoms(use_true_random=False),
+    st.sampled_from([1.0, 0.1, 3.7, 1e-3]),
+    st.booleans(),
+)
+def test_permuting_equally_weighted_features_changes_nothing(
+    values: list[Any], rng: Any, weight: float, dims: bool
+) -> None:
+    # issue 9 item 15: the same values shuffled over equal-weight features must score exactly the same.
+    r = _equal_weights(len(values), weight, dims)
+    shuffled = values[:]
+    rng.shuffle(shuffled)
+    extra = {"g": True} if dims else {}
+    cases = [
+        case("a", **{f"f{i}": v for i, v in enumerate(values)}, **extra),
+        case("b", **{f"f{i}": v for i, v in enumerate(shuffled)}, **extra),
+    ]
+    got = run(r, cases).cases.set_index("case")
+    for column in ("score", "score_low", "score_high", "coverage"):
+        a, b = got.loc["a", column], got.loc["b", column]
+        assert (np.isnan(a) and np.isnan(b)) or a == b, column
+    assert got.loc["a", "rank"] is got.loc["b", "rank"] or got.loc["a", "rank"] == got.loc["b", "rank"]

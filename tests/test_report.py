@@ -186,3 +186,24 @@ def test_only_report_imports_matplotlib() -> None:
         "assert 'matplotlib' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", script], cwd=DEMO, check=True)
+
+
+def test_report_on_many_cases_summarises_and_the_chart_keeps_top_and_bottom(
+    cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    # issue 10: a report on thousands of cases explained every one and drew a bar per case.
+    from signalscore.report.chart import CHART_CASES, charted
+    from tests.test_compare import _many
+
+    workspace = _many(tmp_path, 45)
+    run = cli("report", "-o", "r.md", "--max-cases", "5", cwd=workspace)
+    assert run.code == 0, run.err
+    text = (workspace / "r.md").read_text(encoding="utf-8")
+    assert "other: the first 5 of 45 cases, in period order" in text
+    assert "### case-004" in text and "### case-005" not in text
+    assert "case-000, case-001, case-002, case-003, case-004 and 40 more." in text
+    corpus = load_cases(workspace / "cases", rubrics_dir=workspace / "rubrics")
+    (comp,) = compare_all(score(corpus), corpus.rubrics)
+    shown, note = charted(comp)
+    assert len(shown.ids) == CHART_CASES and "highest" in note and "of 45 cases" in note
+    assert list(shown.cases["score"][:20]) == [100.0] * 15 + [0.0] * 5

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-import pandas as pd
-
-from signalscore.engine import Scores, score_rubric
-from signalscore.frame import cases_frame, codings_frame
+from signalscore.case import Case
+from signalscore.codings import Codings
+from signalscore.engine import Scores, score_codings
 from signalscore.loader import Corpus, load
 from signalscore.rubric import Rubric
 
@@ -35,13 +34,20 @@ def load_cases(
 
 def score(corpus: Corpus) -> Scores:
     """Score every case with its rubric; ranks are within each rubric."""
-    parts = []
-    for rubric in corpus.rubrics.values():
-        cases = [c for c in corpus.cases if corpus.rubric_of[c.id] == rubric.id]
-        if cases:
-            parts.append(score_rubric(rubric, codings_frame(rubric, cases), cases_frame(rubric, cases)))
-    if not parts:
-        return Scores(pd.DataFrame(), pd.DataFrame(), pd.DataFrame())
-    return Scores(
-        *(pd.concat([getattr(p, name) for p in parts], ignore_index=True) for name in Scores.__dataclass_fields__)
-    )
+    if len(corpus.rubrics) == 1 and set(corpus.rubric_of.values()) <= set(corpus.rubrics):
+        grouped = {next(iter(corpus.rubrics)): corpus.cases}
+    else:
+        grouped = {rid: [] for rid in corpus.rubrics}
+        for case in corpus.cases:
+            grouped[corpus.rubric_of[case.id]].append(case)
+    parts = (score_codings(collected(corpus, corpus.rubrics[r], cases)) for r, cases in grouped.items() if cases)
+    return Scores(tuple(parts))
+
+
+def collected(corpus: Corpus, rubric: Rubric, cases: Sequence[Case]) -> Codings:
+    """The cases' codings as arrays, collected once per corpus while its rubric and cases stay the same."""
+    cache: dict[str, Codings] = vars(corpus).setdefault("_codings", {})
+    found = cache.get(rubric.id)
+    if found is None or found.rubric is not rubric or found.cases != tuple(cases):
+        found = cache[rubric.id] = Codings.collect(rubric, cases)
+    return found

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import pairwise
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from signalscore.codings import STATUS_WORDS
 from signalscore.engine import Scores
 from signalscore.errors import UsageError
 from signalscore.rubric import Rubric
+from signalscore.scores import Scored
 
 TOP = 3
 # Moves smaller than this are float noise, not changes.
@@ -22,11 +25,16 @@ CASE_COLUMNS = ["case", "title", "period_start", "score", "score_low", "score_hi
 
 @dataclass(frozen=True)
 class Comparison:
-    """One rubric's cases in column order; wide frames have a column per case (deltas: per later case)."""
+    """One rubric's cases in column order; wide frames have a column per case (deltas: per later case).
+
+    `part` holds the rubric's scored arrays and `order` the row of each column's case in them, so a cell
+    is read from the arrays in constant time; `cells`, the long frame, is built only when asked for.
+    """
 
     rubric: Rubric
+    part: Scored
+    order: np.ndarray
     cases: pd.DataFrame
-    cells: pd.DataFrame
     points: pd.DataFrame
     subtotals: pd.DataFrame
     baseline: str | None
@@ -35,23 +43,77 @@ class Comparison:
     subtotal_deltas: pd.DataFrame
     changes: pd.DataFrame
 
-    @property
+    @cached_property
     def ids(self) -> list[str]:
         """Case ids in column order."""
-        return list(self.cases["case"])
+        return [str(c) for c in self.cases["case"]]
 
     @cached_property
-    def _cells(self) -> dict[tuple[str, str], dict[Hashable, Any]]:
-        return {(r["feature"], r["case"]): r for r in self.cells.to_dict("records")}
+    def _columns(self) -> dict[str, int]:
+        return {c: i for i, c in enumerate(self.ids)}
 
-    def cell(self, feature: str, case: str) -> dict[Hashable, Any]:
-        """One feature in one case: status, value, contribution and the rest of its scored row."""
-        return self._cells[(feature, case)]
+    @cached_property
+    def _features(self) -> dict[str, int]:
+        return {f.id: j for j, f in enumerate(self.rubric.features)}
+
+    def cell(self, feature: str, case: str) -> dict[str, Any]:
+        """One feature in one case: status, value and contribution (NaN when not active)."""
+        i, j = self.order[self._columns[case]], self._features[feature]
+        status = STATUS_WORDS[self.part.codings.status[i, j]]
+        return {"status": status, "value": self.part.codings.value(i, j), "contribution": self.part.points[i, j]}
+
+    @cached_property
+    def cells(self) -> pd.DataFrame:
+        """Every feature in every case, case by case in column order: the scored rows of the long frame."""
+        n_features = len(self.rubric.features)
+        rows = (self.order[:, None] * n_features + np.arange(n_features)).ravel()
+        return self.part.feature_frame().iloc[rows].reset_index(drop=True)
+
+    @cached_property
+    def _moves(self) -> dict[str, pd.Series]:
+        return {}
 
     def moved(self, column: str) -> pd.Series:
         """How a case-level column (score, coverage ...) moved in each pair, keyed by the later case."""
-        values = self.cases.set_index("case")[column].astype(float)
-        return pd.Series({b: values[b] - values[a] for a, b in self.pairs}, dtype=float)
+        if column not in self._moves:
+            values = self.cases[column].to_numpy(dtype=float)
+            at = self._columns
+            a = np.array([at[x] for x, _ in self.pairs], dtype=np.intp)
+            b = np.array([at[y] for _, y in self.pairs], dtype=np.intp)
+            self._moves[column] = pd.Series(values[b] - values[a], index=[y for _, y in self.pairs], dtype=float)
+        return self._moves[column]
+
+
+def head(comp: Comparison, n: int) -> Comparison:
+    """The first n cases in column order, with the pairs (and deltas, top changes) among them."""
+    return subset(comp, comp.ids[:n])
+
+
+def subset(comp: Comparison, ids: list[str]) -> Comparison:
+    """Some of the cases, in the order given, with the pairs (and deltas, top changes) among them."""
+    kept = set(ids)
+    rows = pd.Index(comp.cases["case"]).get_indexer(pd.Index(ids))
+    pairs = tuple((a, b) for a, b in comp.pairs if a in kept and b in kept)
+    later = [b for _, b in pairs]
+    changes = comp.changes[comp.changes["to"].isin(set(later)) & comp.changes["from"].isin(kept)]
+    return replace(
+        comp,
+        order=comp.order[rows],
+        cases=comp.cases.iloc[rows].reset_index(drop=True),
+        points=comp.points[ids],
+        subtotals=comp.subtotals[ids] if len(comp.subtotals) else pd.DataFrame(columns=ids),
+        pairs=pairs,
+        deltas=comp.deltas[later],
+        subtotal_deltas=comp.subtotal_deltas[later],
+        changes=changes.reset_index(drop=True),
+    )
+
+
+def top_movers(comp: Comparison, n: int) -> tuple[tuple[str, str], ...]:
+    """The n pairs whose score moved most (largest first; pairs without a score last)."""
+    size = comp.moved("score").abs().fillna(-1.0).to_numpy()
+    chosen = np.argsort(-size, kind="stable")[:n]
+    return tuple(comp.pairs[i] for i in chosen)
 
 
 def case_order(cases: pd.DataFrame) -> pd.DataFrame:
@@ -73,49 +135,70 @@ def pair_deltas(
 
     A case without a score has no points to compare, so its pairs have no deltas at all.
     """
-    columns = {}
-    for a, b in pairs:
-        moved = wide[b].fillna(0.0) - wide[a].fillna(0.0)
-        comparable = not {a, b} & unscored
-        columns[b] = moved.where((wide[a].notna() | wide[b].notna()) & comparable)
-    return pd.DataFrame(columns, index=wide.index, dtype=float)
+    at = {c: i for i, c in enumerate(wide.columns)}
+    a = np.array([at[x] for x, _ in pairs], dtype=np.intp)
+    b = np.array([at[y] for _, y in pairs], dtype=np.intp)
+    values = wide.to_numpy(dtype=float)
+    earlier, later = values[:, a], values[:, b]
+    moved = np.nan_to_num(later) - np.nan_to_num(earlier)
+    comparable = np.array([not {x, y} & unscored for x, y in pairs], dtype=bool)
+    moved[~((~np.isnan(earlier) | ~np.isnan(later)) & comparable)] = np.nan
+    return pd.DataFrame(moved, index=wide.index, columns=[y for _, y in pairs], dtype=float)
 
 
 def top_changes(deltas: pd.DataFrame, pairs: tuple[tuple[str, str], ...], top: int = TOP) -> pd.DataFrame:
     """The `top` features whose points moved most in each pair, biggest first (rubric order breaks ties)."""
-    earlier = {b: a for a, b in pairs}
-    long = deltas.rename_axis(index="feature").reset_index().melt(id_vars="feature", var_name="to", value_name="points")
-    long = long[long["points"].abs() > EPSILON].assign(
-        pair=long["to"].map({b: i for i, (_, b) in enumerate(pairs)}),
-        size=-long["points"].abs(),
-        order=long["feature"].map({f: i for i, f in enumerate(deltas.index)}),
+    size = np.abs(deltas.to_numpy(dtype=float))
+    size = np.where(size > EPSILON, size, 0.0)  # NaN and noise never count
+    chosen = np.argsort(-size, axis=0, kind="stable")[:top]
+    keep = np.take_along_axis(size, chosen, axis=0) > 0
+    pair = np.broadcast_to(np.arange(len(pairs)), chosen.shape)[keep]
+    row = chosen[keep]
+    by_pair = np.argsort(pair, kind="stable")
+    pair, row = pair[by_pair], row[by_pair]
+    return pd.DataFrame(
+        {
+            "from": [pairs[p][0] for p in pair],
+            "to": [pairs[p][1] for p in pair],
+            "feature": deltas.index.to_numpy()[row],
+            "points": deltas.to_numpy(dtype=float)[row, pair],
+        }
     )
-    chosen = long.sort_values(["pair", "size", "order"], kind="stable").groupby("pair").head(top)
-    chosen.insert(0, "from", chosen["to"].map(earlier))
-    return chosen[["from", "to", "feature", "points"]].reset_index(drop=True)
+
+
+def _subtotals(rubric: Rubric, points: np.ndarray, ids: list[str]) -> pd.DataFrame:
+    """Points per dimension (rows) and case (columns); NaN where no feature of the dimension is active."""
+    dims = [d.id for d in rubric.dimensions]
+    member = np.array([f.dimension for f in rubric.features], dtype=object)
+    out = np.full((len(dims), points.shape[1]), np.nan)
+    for k, d in enumerate(dims):
+        block = points[member == d]
+        active = ~np.isnan(block).all(axis=0)
+        out[k, active] = np.nansum(block[:, active], axis=0)
+    return pd.DataFrame(out, index=dims, columns=ids) if dims else pd.DataFrame(columns=ids)
 
 
 def compare(scores: Scores, rubric: Rubric, baseline: str | None = None, top: int = TOP) -> Comparison:
     """Compare the cases scored with one rubric, in period order, consecutively or against a baseline."""
-    cases = case_order(scores.cases.loc[scores.cases["rubric"] == rubric.id, CASE_COLUMNS])
-    ids = list(cases["case"])
-    feats = scores.features[scores.features["rubric"] == rubric.id]
-    cells = feats.assign(order=feats["case"].map({c: i for i, c in enumerate(ids)}))
-    cells = cells.sort_values("order", kind="stable").drop(columns="order").reset_index(drop=True)
-    order = [f.id for f in rubric.features]
-    points = feats.pivot(index="feature", columns="case", values="contribution").reindex(index=order, columns=ids)
-    points = points.astype(float)
-    dims = [d.id for d in rubric.dimensions]
-    member = pd.Series({f.id: f.dimension for f in rubric.features})
-    subtotals = points.groupby(member).sum(min_count=1).reindex(dims) if dims else pd.DataFrame(columns=ids)
-    baseline = baseline if baseline in ids else None
+    part = scores.of(rubric.id)
+    frame = part.case_frame()
+    frame["row"] = np.arange(len(frame))
+    ordered = case_order(frame[[*CASE_COLUMNS, "row"]])
+    order = ordered["row"].to_numpy()
+    cases = ordered[CASE_COLUMNS]
+    ids = [str(c) for c in cases["case"]]
+    values = part.points[order].T
+    points = pd.DataFrame(values, index=[f.id for f in rubric.features], columns=ids, dtype=float)
+    subtotals = _subtotals(rubric, values, ids)
+    baseline = baseline if baseline in set(ids) else None
     pairs = pairs_of(ids, baseline)
     unscored = frozenset(cases.loc[cases["score"].isna(), "case"])
     deltas = pair_deltas(points, pairs, unscored)
     return Comparison(
         rubric=rubric,
+        part=part,
+        order=order,
         cases=cases,
-        cells=cells,
         points=points,
         subtotals=subtotals,
         baseline=baseline,
@@ -128,8 +211,7 @@ def compare(scores: Scores, rubric: Rubric, baseline: str | None = None, top: in
 
 def compare_all(scores: Scores, rubrics: Mapping[str, Rubric], baseline: str | None = None) -> list[Comparison]:
     """One comparison per rubric with scored cases: points and ranks only compare within a rubric."""
-    known = set(scores.cases["case"]) if len(scores.cases) else set()
+    known = {str(c) for p in scores.parts for c in p.ids}
     if baseline is not None and baseline not in known:
         raise UsageError(f"--baseline {baseline!r} is not one of the cases (cases: {', '.join(sorted(known))})")
-    used = set(scores.cases["rubric"]) if len(scores.cases) else set()
-    return [compare(scores, r, baseline) for r in rubrics.values() if r.id in used]
+    return [compare(scores, r, baseline) for r in rubrics.values() if scores.get(r.id) is not None]

@@ -1,4 +1,4 @@
-"""Scoring arithmetic (DESIGN.md section 3), vectorised over cases and, for analyses, over draws."""
+"""Scoring arithmetic (DESIGN.md section 3), on case-by-feature arrays; for analyses, also over draws."""
 
 from __future__ import annotations
 
@@ -7,13 +7,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from signalscore.codings import CODED, NA, STATUS, UNKNOWN, Codings
+from signalscore.exact import Effective
 from signalscore.rubric import Rubric, Scale
+from signalscore.scores import Scored, Scores
 
-CODED, NA, UNKNOWN = 0, 1, 2
-STATUS = {"coded": CODED, "n/a": NA, "unknown": UNKNOWN}
+__all__ = ["CODED", "NA", "STATUS", "UNKNOWN", "Scored", "Scores", "score_codings", "score_rubric"]
+
 POLICY_SIGNAL = {"zero": 0.0, "midpoint": 0.5}
-# Scores that differ by less than this are ties: float noise must not split equal cases.
+# Scores are ranked by their value rounded to this many decimals (sensitivity.ranks.tie_keys does the same);
+# the sums themselves are exact under reordering, so equal cases never differ by float noise.
 RANK_DECIMALS = 9
+# Terms of a score (each in [0, 1]) are summed as integer multiples of 2**-52: exact, in any order.
+_QUANTA = 2.0**52
 
 
 @dataclass(frozen=True)
@@ -27,17 +33,23 @@ class Weights:
     @classmethod
     def of(cls, rubric: Rubric) -> Weights:
         """The rubric's weights; a rubric without dimensions has one implicit dimension."""
-        dims: list[str | None] = [d.id for d in rubric.dimensions] or [None]
+        dims = {d.id: i for i, d in enumerate(rubric.dimensions)}
         return cls(
             feature=np.array([f.weight for f in rubric.features], dtype=float),
             dimension=np.array([d.weight for d in rubric.dimensions] or [1.0], dtype=float),
-            member=np.array([dims.index(f.dimension) for f in rubric.features]),
+            member=np.array([dims.get(f.dimension, 0) if f.dimension else 0 for f in rubric.features], dtype=np.intp),
         )
 
     def onehot(self) -> np.ndarray:
         """Feature-by-dimension membership matrix."""
         onehot: np.ndarray = np.eye(self.dimension.shape[-1])[self.member]
         return onehot
+
+    def groups(self) -> list[np.ndarray]:
+        """Each dimension's feature columns, lightest first (a canonical order for exact sums)."""
+        order = np.lexsort((self.feature, self.member))
+        members = self.member[order]
+        return [order[members == d] for d in range(self.dimension.shape[-1])]
 
 
 def normalize(scale: Scale, x: np.ndarray) -> np.ndarray:
@@ -58,7 +70,7 @@ def normalize(scale: Scale, x: np.ndarray) -> np.ndarray:
 
 
 def effective_weights(w: Weights, active: np.ndarray) -> np.ndarray:
-    """Hierarchically renormalised weights of the active features (section 3, step 3)."""
+    """Hierarchically renormalised weights of the active features (section 3, step 3); batched over draws."""
     raw = active * w.feature[..., None, :]
     dim_sum = raw @ w.onehot()
     present = dim_sum > 0
@@ -81,9 +93,22 @@ def weighted_score(e: np.ndarray, s: np.ndarray, span: float, low: float) -> np.
     return np.asarray(np.where(e.sum(-1) > 0, low + span * total, np.nan))
 
 
+def signals(rubric: Rubric, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Normalised values (NaN where not coded) and signals (negative features reversed; 0 where not coded)."""
+    v = np.empty(x.shape, order="F")
+    signal = np.empty(x.shape, order="F")
+    for j, f in enumerate(rubric.features):
+        v[:, j] = normalize(f.scale, x[:, j])
+        if f.direction == "negative":
+            np.subtract(1.0, v[:, j], out=signal[:, j])
+        else:
+            signal[:, j] = v[:, j]
+    return v, np.fmax(signal, 0.0, out=signal)
+
+
 @dataclass(frozen=True)
 class Matrices:
-    """A rubric's codings as case-by-feature arrays."""
+    """A rubric's codings as case-by-feature arrays, with their signals."""
 
     status: np.ndarray
     signal: np.ndarray
@@ -92,17 +117,15 @@ class Matrices:
 
     @classmethod
     def of(cls, rubric: Rubric, codings: pd.DataFrame) -> Matrices:
-        """Reshape the tidy codings (case-major, rubric feature order) and compute signals."""
-        n_features = len(rubric.features)
-        x = codings["x"].to_numpy(dtype=float).reshape(-1, n_features)
-        # A coded value is always a number, so only the NaN cells need their status word read.
-        status = np.full(x.shape, CODED, dtype=np.int8)
-        missing = np.isnan(x)
-        words = codings["status"].to_numpy().reshape(x.shape)[missing]
-        status[missing] = np.where(words == "n/a", NA, UNKNOWN)
-        v = np.column_stack([normalize(f.scale, x[:, j]) for j, f in enumerate(rubric.features)]) if len(x) else x
-        negative = np.array([f.direction == "negative" for f in rubric.features])
-        return cls(status=status, signal=np.where(negative, 1.0 - v, v), normalized=v, x=x)
+        """The arrays of the tidy codings (case-major, rubric feature order)."""
+        return cls.of_codings(Codings.from_frame(rubric, codings))
+
+    @classmethod
+    def of_codings(cls, codings: Codings) -> Matrices:
+        """Signals of collected codings."""
+        v, signal = signals(codings.rubric, codings.x)
+        signal = np.where(codings.status == CODED, signal, np.nan)
+        return cls(status=codings.status, signal=signal, normalized=v, x=codings.x)
 
     def active(self, policy: str) -> tuple[np.ndarray, np.ndarray]:
         """Active mask and signals (0 where inactive) under a missing-value policy (step 2)."""
@@ -117,69 +140,89 @@ class Matrices:
         return self.status != NA, np.where(self.status == NA, 0.0, signal)
 
 
-@dataclass(frozen=True)
-class Scores:
-    """Scored cases, their dimension scores and every feature's part in them."""
-
-    cases: pd.DataFrame
-    dimensions: pd.DataFrame
-    features: pd.DataFrame
+def tie_ranks(score: np.ndarray) -> np.ndarray:
+    """1-based ranks, highest first, by the score rounded to RANK_DECIMALS; ties share the lowest; NaN: none."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        keys = np.rint(score * 10.0**RANK_DECIMALS)
+    if not np.isfinite(keys[~np.isnan(keys)]).all():
+        keys = np.where(np.isfinite(keys), keys, score)
+    valid = np.flatnonzero(~np.isnan(keys))
+    descending = np.sort(-keys[valid])
+    out = np.full(score.shape, np.nan)
+    out[valid] = np.searchsorted(descending, -keys[valid], side="left") + 1.0
+    return out
 
 
 def ranks(score: pd.Series) -> pd.Series:
     """1-based ranks, highest first; ties share the lowest rank; no score, no rank."""
-    return score.round(RANK_DECIMALS).rank(method="min", ascending=False).astype("Int64")
+    got = tie_ranks(score.to_numpy(dtype=float, na_value=np.nan))
+    return pd.Series(pd.array(got, dtype="Int64"), index=score.index)
 
 
-def _coverage(w: Weights, status: np.ndarray) -> np.ndarray:
-    b = base_weights(w)
-    coded = (status == CODED) @ b
-    known = (status != NA) @ b
-    return np.where(coded > 0, coded / np.where(known > 0, known, 1.0), 0.0)
+def _scaled(w: Weights) -> Weights:
+    """Weights divided by the largest: the same effective weights, and no overflow for huge ones."""
+    return Weights(w.feature / w.feature.max(), w.dimension / w.dimension.max(), w.member)
 
 
-def _dimension_frame(rubric: Rubric, cases: pd.Series, e: np.ndarray, s: np.ndarray, w: Weights) -> pd.DataFrame:
-    """Dimension scores, one row per case and declared dimension (case-major)."""
-    onehot = w.onehot()
-    dim_sum = e @ onehot
-    mean = np.divide((e * s) @ onehot, dim_sum, out=np.full_like(dim_sum, np.nan), where=dim_sum > 0)
-    ids = [d.id for d in rubric.dimensions]
-    values = rubric.scale.min + (rubric.scale.max - rubric.scale.min) * mean[:, : len(ids)]
-    return pd.DataFrame(
-        {
-            "rubric": rubric.id,
-            "case": np.repeat(cases.to_numpy(), len(ids)),
-            "dimension": np.tile(np.array(ids, dtype=object), len(cases)),
-            "score": values.ravel(),
-        }
+def _dimension_scores(rubric: Rubric, eff: Effective, s: np.ndarray, w: Weights) -> np.ndarray:
+    """Section 3, step 5, for the declared dimensions (none without dimensions); s is 0 where inactive."""
+    mean = np.zeros((s.shape[0], len(rubric.dimensions)), order="F")
+    for j, d in enumerate(w.member if rubric.dimensions else ()):
+        mean[:, d] += s[:, j] * w.feature[j]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean /= eff.dim_sum[:, : mean.shape[1]]
+    low, span = rubric.scale.min, rubric.scale.max - rubric.scale.min
+    return low + span * mean
+
+
+def _coverage(w: Weights, coded: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Section 3, step 6, from each dimension's sums of coded and of known raw weights (n x dimensions)."""
+    full = np.bincount(w.member, weights=w.feature, minlength=w.dimension.shape[0])
+    share = w.dimension / w.dimension.sum() / full
+    coded_b, known_b = np.zeros(coded.shape[0]), np.zeros(coded.shape[0])
+    for d, part in enumerate(share):
+        coded_b += coded[:, d] * part
+        known_b += known[:, d] * part
+    out: np.ndarray = np.divide(coded_b, known_b, out=np.zeros_like(coded_b), where=coded_b > 0)
+    return out
+
+
+def score_codings(codings: Codings) -> Scored:
+    """Score every case of one rubric: scores, bounds, coverage, ranks, dimension scores, contributions."""
+    rubric = codings.rubric
+    w = _scaled(Weights.of(rubric))
+    groups = w.groups()
+    low, span = rubric.scale.min, rubric.scale.max - rubric.scale.min
+    v, signal = signals(rubric, codings.x)
+    status = codings.status
+    known, unknown = status != NA, status == UNKNOWN
+    bound = Effective.of(w, groups, known)
+    coded = bound if not unknown.any() else Effective.of(w, groups, status == CODED)
+    eff, s = coded, signal
+    if rubric.missing in POLICY_SIGNAL:
+        eff, s = bound, signal + POLICY_SIGNAL[rubric.missing] * unknown
+    terms = np.empty(s.shape, order="F")
+    total = eff.total(s, terms)
+    bound_total = total if eff is bound and s is signal else bound.total(signal)
+    unknown_total = bound.total(unknown) if unknown.any() else np.zeros(len(total))
+    score = eff.scored(total, low, span)
+    return Scored(
+        codings=codings,
+        normalized=v,
+        signal=s,
+        weight=eff.e,
+        contribution=np.multiply(terms, span, out=terms),
+        score=score,
+        score_low=bound.scored(bound_total, low, span),
+        score_high=bound.scored(bound_total + unknown_total, low, span),
+        coverage=_coverage(w, coded.dim_sum, bound.dim_sum),
+        rank=tie_ranks(score),
+        dimensions=_dimension_scores(rubric, eff, s, w),
     )
 
 
-def _feature_frame(codings: pd.DataFrame, m: Matrices, e: np.ndarray, s: np.ndarray, span: float) -> pd.DataFrame:
-    active = e > 0
-    computed = {
-        "normalized": m.normalized.ravel(),
-        "signal": np.where(active, s, np.nan).ravel(),
-        "weight": e.ravel(),
-        "contribution": np.where(active, span * e * s, np.nan).ravel(),
-    }
-    # Copy-on-write: the new frame shares the codings' columns until someone writes to them.
-    return codings.drop(columns=["x"]).assign(**computed)
-
-
-def score_rubric(rubric: Rubric, codings: pd.DataFrame, cases: pd.DataFrame) -> Scores:
-    """Score every case of one rubric: scores, bounds, coverage, ranks, dimensions, contributions."""
-    w = Weights.of(rubric)
-    m = Matrices.of(rubric, codings)
-    low, span = rubric.scale.min, rubric.scale.max - rubric.scale.min
-    active, s = m.active(rubric.missing)
-    e = effective_weights(w, active)
-    out = cases.copy()
-    out["score"] = weighted_score(e, s, span, low)
-    for name, fill in (("score_low", 0.0), ("score_high", 1.0)):
-        mask, signal = m.bound(fill)
-        out[name] = weighted_score(effective_weights(w, mask), signal, span, low)
-    out["coverage"] = _coverage(w, m.status)
-    out["rank"] = ranks(out["score"])
-    dims = _dimension_frame(rubric, cases["case"], e, s, w)
-    return Scores(out, dims, _feature_frame(codings, m, e, s, span))
+def score_rubric(rubric: Rubric, codings: pd.DataFrame | Codings, cases: pd.DataFrame | None = None) -> Scores:
+    """Score the cases of one rubric, from collected codings or a tidy codings frame (frame.codings_frame)."""
+    if isinstance(codings, pd.DataFrame):
+        codings = Codings.from_frame(rubric, codings, cases)
+    return Scores((score_codings(codings),))

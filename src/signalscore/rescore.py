@@ -10,10 +10,10 @@ from typing import Any
 import pandas as pd
 
 from signalscore.case import Case, case_issues
+from signalscore.codings import Codings
 from signalscore.document import parse_file
-from signalscore.engine import score_rubric
+from signalscore.engine import score_codings
 from signalscore.errors import InputError, Issue, Problem, UsageError, excerpt
-from signalscore.frame import cases_frame, codings_frame
 from signalscore.inputs import Scope
 from signalscore.loader import kind_of, validate_model, yaml_files
 from signalscore.render import grid, markup_of, plain, to_json
@@ -93,8 +93,9 @@ class Rescored:
 
 def _scores(cases: Sequence[Case], rubric: Rubric, notes: list[str]) -> pd.DataFrame:
     fitted = [c for c in (_note(fit(case, rubric), notes) for case in cases) if c is not None]
-    scored = score_rubric(rubric, codings_frame(rubric, fitted), cases_frame(rubric, fitted)).cases
-    return scored.set_index("case")[["score", "rank"]].reindex([c.id for c in cases])
+    scored = score_codings(Codings.collect(rubric, fitted))
+    frame = pd.DataFrame({"score": scored.score, "rank": pd.array(scored.rank, dtype="Int64")}, index=scored.ids)
+    return frame.reindex([c.id for c in cases])
 
 
 def _note(result: tuple[Case | None, list[str]], notes: list[str]) -> Case | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
+from functools import cached_property
 from itertools import pairwise
 from typing import Annotated, Any, Literal
 
@@ -224,8 +225,13 @@ class Rubric(Model):
     uncertainty: Uncertainty = Uncertainty()
 
     def feature(self, feature_id: str) -> Feature | None:
-        """The feature with this id, if the rubric has it."""
-        return next((f for f in self.features if f.id == feature_id), None)
+        """The feature with this id, if the rubric has it (the first, should two share it)."""
+        return self._by_id.get(feature_id)
+
+    @cached_property
+    def _by_id(self) -> dict[str, Feature]:
+        # A dict, not a scan: wide rubrics (thousands of features) look features up once per coding.
+        return {f.id: f for f in reversed(self.features)}
 
 
 def _duplicates(items: tuple[Any, ...], section: str) -> list[Issue]:
@@ -253,17 +259,20 @@ def _ids(items: tuple[Any, ...]) -> list[str]:
 
 def _feature_links(rubric: Rubric) -> list[Issue]:
     dims = _ids(rubric.dimensions)
-    refs = _ids(rubric.references)
+    refs = set(_ids(rubric.references))
+    declared = set(dims)
     issues: list[Issue] = []
     for i, f in enumerate(rubric.features):
         if f.dimension is None and dims:
             message = f"feature {f.id!r} needs a dimension: the rubric declares dimensions ({', '.join(dims)})"
             issues.append(Issue(("features", i, "dimension"), message))
-        elif f.dimension is not None and f.dimension not in dims:
+        elif f.dimension is not None and f.dimension not in declared:
             issues.append(Issue(("features", i, "dimension"), _undeclared("dimension", f.dimension, dims)))
         for j, ref in enumerate(f.references):
             if ref not in refs:
-                issues.append(Issue(("features", i, "references", j), _undeclared("reference", ref, refs)))
+                issues.append(
+                    Issue(("features", i, "references", j), _undeclared("reference", ref, _ids(rubric.references)))
+                )
     return issues
 
 

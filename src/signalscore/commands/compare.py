@@ -29,6 +29,17 @@ BaselineOpt = Annotated[
 ]
 
 
+MaxCasesOpt = Annotated[
+    int,
+    typer.Option(
+        "--max-cases",
+        min=1,
+        help="Table, Markdown, HTML and LaTeX show at most this many cases per rubric (then a note, and what "
+        "changed for the largest moves); csv and json always carry every case.",
+    ),
+]
+
+
 @app.command()
 def compare(
     paths: Paths = None,
@@ -40,6 +51,7 @@ def compare(
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
     precision: PrecisionOpt = 1,
+    max_cases: MaxCasesOpt = 12,
 ) -> None:
     """Compare cases side by side: each feature's level and points, deltas, and what changed most."""
 
@@ -50,6 +62,6 @@ def compare(
 
         corpus = load_corpus(paths, rubric, rubrics_dir, follow_links, no_cache)
         comparisons = compare_all(score_corpus(corpus), corpus.rubrics, baseline)
-        emit(render_compare(comparisons, fmt.value, precision), output, corpus.inputs)
+        emit(render_compare(comparisons, fmt.value, precision, max_cases=max_cases), output, corpus.inputs)
 
     guard(body)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from signalscore.cli import FollowLinks, NoCacheOpt, Paths, PrecisionOpt, RubricOpt, RubricsDir, app, guard, load_corpus
-from signalscore.commands.compare import BaselineOpt
+from signalscore.commands.compare import BaselineOpt, MaxCasesOpt
 from signalscore.errors import UsageError
 
 ReportOpt = Annotated[
@@ -32,6 +32,7 @@ def report(
     no_cache: NoCacheOpt = False,
     baseline: BaselineOpt = None,
     precision: PrecisionOpt = 1,
+    max_cases: MaxCasesOpt = 50,
 ) -> None:
     """Write a report: rubric and weights, comparison, what changed, a chart, every case with its evidence."""
 
@@ -50,7 +51,8 @@ def report(
         for path in files:  # before the work of drawing: a target that cannot be written fails fast
             target(path, corpus.inputs)
         scores = score_corpus(corpus)
-        made = build_report(corpus, scores, compare_all(scores, corpus.rubrics, baseline), fmt, precision, chart.name)
+        comps = compare_all(scores, corpus.rubrics, baseline)
+        made = build_report(corpus, scores, comps, fmt, precision, chart.name, max_cases)
         data = {chart: made.chart, output: made.text.encode("utf-8")}
         # The chart first, so the report never points at a missing image; both or neither.
         write_files([(path, data[path]) for path in files], corpus.inputs)

@@ -56,16 +56,18 @@ def sentence(comp: Comparison, earlier: str, later: str, feature_id: str, points
     return f"{feature.label} {what}: {signed(points, precision) or '0'} points."
 
 
-def changes(comp: Comparison, precision: int) -> list[Change]:
-    """For each compared pair, the features that moved most, in sentences."""
+def changes(comp: Comparison, precision: int, pairs: tuple[tuple[str, str], ...] | None = None) -> list[Change]:
+    """For each compared pair (or the pairs given), the features that moved most, in sentences."""
     scores = comp.cases.set_index("case")["score"]
     shown = {c: "none" if pd.isna(v) else f"{v:.{precision}f}" for c, v in scores.items()}
     moves = comp.moved("score")
+    top: dict[tuple[str, str], list[tuple[str, float]]] = {}
+    for a, b, f, p in comp.changes.itertuples(index=False):
+        top.setdefault((a, b), []).append((f, p))
     out = []
-    for a, b in comp.pairs:
+    for a, b in comp.pairs if pairs is None else pairs:
         unscored = [c for c in (a, b) if pd.isna(scores[c])]
-        top = comp.changes[(comp.changes["from"] == a) & (comp.changes["to"] == b)]
-        lines = [sentence(comp, a, b, f, p, precision) for f, p in zip(top["feature"], top["points"], strict=True)]
+        lines = [sentence(comp, a, b, f, p, precision) for f, p in top.get((a, b), [])]
         if unscored:
             lines = [f"No comparison: {' and '.join(unscored)} has no score, as no feature of it is active."]
         moved = signed(moves[b], precision) or ("no score" if unscored else "no change")

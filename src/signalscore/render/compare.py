@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from signalscore.compare import Comparison
+from signalscore.compare import Comparison, head, top_movers
 from signalscore.render.changes import changes, signed
 from signalscore.render.compare_data import comparison_csv, comparison_json
 from signalscore.render.explain import shown_value
@@ -17,6 +17,8 @@ from signalscore.render.scores import heading
 from signalscore.render.tabular import drawer, fill, fit, terminal_width, widest
 
 LABEL = "feature"
+# Display formats summarise beyond this many cases per rubric: a table nobody could read otherwise.
+MAX_CASES = 12
 
 
 def number(value: Any, spec: str) -> str:
@@ -123,10 +125,12 @@ def _legend(comp: Comparison, markup: Markup, prefix: str, width: int | None) ->
     return markup.paragraph(lines)
 
 
-def _what_changed(comp: Comparison, markup: Markup, precision: int, width: int | None) -> str:
-    """Per pair, a line with both scores, then one sentence per feature that moved most."""
+def _what_changed(
+    comp: Comparison, markup: Markup, precision: int, width: int | None, pairs: tuple[tuple[str, str], ...] | None
+) -> str:
+    """Per pair (or the pairs given), a line with both scores, then one sentence per feature that moved most."""
     items = []
-    for change in changes(comp, precision):
+    for change in changes(comp, precision, pairs):
         head = markup.escape(change.earlier) + markup.arrow + markup.escape(f"{change.later}: score {change.before}")
         head += markup.arrow + markup.escape(f"{change.after} ({change.moved})")
         lines = [fill(markup.escape(s), width and width - 4) for s in change.sentences]
@@ -134,23 +138,44 @@ def _what_changed(comp: Comparison, markup: Markup, precision: int, width: int |
     return markup.items(items)
 
 
-def render_comparison(comp: Comparison, fmt: str, precision: int, width: int) -> str:
-    """One rubric's comparison: heading, table, legend, and what changed."""
+def _summary_note(comp: Comparison, max_cases: int, markup: Markup, width: int | None) -> str:
+    """What a summarised comparison leaves out, and how to see everything."""
+    left = len(comp.ids) - max_cases
+    note = (
+        f"{len(comp.ids)} cases: the table shows the first {max_cases} in period order ({left} left out), and "
+        f"what changed only for the {min(max_cases, len(comp.pairs))} pairs whose score moved most. "
+        "-f csv or -f json give every case; --max-cases N shows more."
+    )
+    return markup.paragraph([fill(markup.escape(note), width)])
+
+
+def render_comparison(comp: Comparison, fmt: str, precision: int, width: int, max_cases: int = MAX_CASES) -> str:
+    """One rubric's comparison: heading, table, legend, and what changed (summarised beyond max_cases)."""
     markup = markup_of(fmt)
-    table, prefix = _table(comp, fmt, precision, width)
+    summarised = len(comp.ids) > max_cases
+    table, prefix = _table(head(comp, max_cases) if summarised else comp, fmt, precision, width)
     wrap = width if fmt == "table" else None
     title = markup.heading(fill(markup.escape(heading(comp.rubric)), wrap), 3)
     blocks = [title, table, _legend(comp, markup, prefix, wrap)]
+    if summarised:
+        blocks.append(_summary_note(comp, max_cases, markup, wrap))
     if comp.pairs:
-        blocks += [markup.heading("What changed", 4), _what_changed(comp, markup, precision, wrap)]
+        pairs = top_movers(comp, max_cases) if summarised else None
+        blocks += [markup.heading("What changed", 4), _what_changed(comp, markup, precision, wrap, pairs)]
     return markup.document(blocks)
 
 
-def render_compare(comps: Sequence[Comparison], fmt: str, precision: int = 1, width: int | None = None) -> str:
-    """The `compare` command's output, a comparison per rubric; the table format fits `width` (default: terminal)."""
+def render_compare(
+    comps: Sequence[Comparison], fmt: str, precision: int = 1, width: int | None = None, max_cases: int = MAX_CASES
+) -> str:
+    """The `compare` command's output, a comparison per rubric; the table format fits `width` (default: terminal).
+
+    Display formats show at most `max_cases` cases per rubric (and what changed for the largest moves);
+    json and csv carry every case.
+    """
     if fmt == "json":
         return comparison_json(comps, precision)
     if fmt == "csv":
         return comparison_csv(comps)
     limit = width or terminal_width()
-    return "\n".join(render_comparison(c, fmt, precision, limit) for c in comps)
+    return "\n".join(render_comparison(c, fmt, precision, limit, max_cases) for c in comps)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from signalscore.compare import Comparison
@@ -66,7 +67,14 @@ def comparison_json(comps: Sequence[Comparison], precision: int = 1) -> str:
 def _tidy(comp: Comparison) -> pd.DataFrame:
     cells = comp.cells
     earlier = {b: a for a, b in comp.pairs}
-    pairs = zip(cells["feature"], cells["case"], strict=True)
+    # Deltas as a case-by-feature array in column order (NaN for a case that is no pair's later case).
+    at = {c: i for i, c in enumerate(comp.ids)}
+    delta = np.full((len(comp.ids), len(comp.rubric.features)), np.nan)
+    later = [at[c] for c in comp.deltas.columns]
+    delta[later] = comp.deltas.to_numpy(dtype=float).T
+    shown = delta.astype(object)
+    shown[np.setdiff1d(np.arange(len(comp.ids)), later)] = None
+    column = shown.ravel()
     return pd.DataFrame(
         {
             "rubric": cells["rubric"],
@@ -79,7 +87,7 @@ def _tidy(comp: Comparison) -> pd.DataFrame:
             ],
             "points": cells["contribution"],
             "compared_with": cells["case"].map(earlier),
-            "delta": [comp.deltas.at[f, c] if c in comp.deltas.columns else None for f, c in pairs],
+            "delta": column,
         }
     )
 

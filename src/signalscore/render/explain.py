@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from signalscore.case import Case
+from signalscore.codings import CONFIDENCE_WORDS, STATUS_WORDS
 from signalscore.engine import Scores
 from signalscore.render.markup import Markup, markup_of
 from signalscore.render.scores import SHORT_HEADERS, case_json
@@ -26,20 +28,24 @@ def shown_value(status: str, value: Any) -> str:
 
 def explain_frame(scores: Scores, rubric: Rubric, case: Case, full: bool = False) -> pd.DataFrame:
     """One case feature by feature: level, its label, signal, weight, points, confidence."""
-    feats = scores.features[(scores.features["rubric"] == rubric.id) & (scores.features["case"] == case.id)]
+    part = scores.of(rubric.id)
+    i = part.row(case.id)
+    status = STATUS_WORDS[part.codings.status[i]]
+    confidence = CONFIDENCE_WORDS[part.codings.confidence[i]]
     rows = []
-    for f, row in zip(rubric.features, feats.to_dict("records"), strict=True):
-        label = " ".join((f.scale.label_of(row["value"]) or "").split())
+    for j, f in enumerate(rubric.features):
+        value = part.codings.value(i, j)
+        label = " ".join((f.scale.label_of(value) or "").split())
         rows.append(
             {
                 "feature": f.id,
                 "dimension": f.dimension or "",
-                "value": shown_value(row["status"], row["value"]),
+                "value": shown_value(status[j], value),
                 "level": label if full else abbreviate(label, TERMINAL_LABEL),
-                "signal": row["signal"],
-                "weight": row["weight"],
-                "points": row["contribution"],
-                "confidence": row["confidence"] if row["status"] == "coded" else "",
+                "signal": part.shown_signal[i, j],
+                "weight": part.weight[i, j],
+                "points": part.points[i, j],
+                "confidence": confidence[j] if status[j] == "coded" else "",
             }
         )
     return pd.DataFrame(rows)
@@ -94,21 +100,21 @@ def evidence_items(case: Case, rubric: Rubric, markup: Markup, width: int | None
 
 def summary_lines(scores: Scores, rubric: Rubric, case: Case, precision: int) -> list[str]:
     """Who signals to whom and when; score, bounds, coverage, rank."""
-    row = scores.cases[(scores.cases["rubric"] == rubric.id) & (scores.cases["case"] == case.id)].iloc[0]
+    part = scores.of(rubric.id)
+    i = part.row(case.id)
     period = f", {case.period.start} to {case.period.end}" if case.period else ""
-    rank = "-" if pd.isna(row["rank"]) else row["rank"]
-    score = "no score" if pd.isna(row["score"]) else f"score {row['score']:.{precision}f}"
+    rank = "-" if np.isnan(part.rank[i]) else int(part.rank[i])
+    score = "no score" if np.isnan(part.score[i]) else f"score {part.score[i]:.{precision}f}"
     return [
         f"{case.sender} -> {case.recipient}{period}; rubric {rubric.id} {rubric.version}",
-        f"{score} (bounds {row['score_low']:.{precision}f} to {row['score_high']:.{precision}f}), "
-        f"coverage {row['coverage']:.2f}, rank {rank}",
+        f"{score} (bounds {part.score_low[i]:.{precision}f} to {part.score_high[i]:.{precision}f}), "
+        f"coverage {part.coverage[i]:.2f}, rank {rank}",
     ]
 
 
 def explain_json(scores: Scores, rubric: Rubric, case: Case) -> str:
     """The case as the contract's JSON object, with labels, rationales, evidence and sources."""
-    row = scores.cases[(scores.cases["rubric"] == rubric.id) & (scores.cases["case"] == case.id)].iloc[0]
-    data = case_json(scores, rubric, row)
+    data = case_json(scores, rubric, case.id)
     for item in data["features"]:
         coding = case.coding(item["id"])
         item["label"] = rubric.feature(item["id"]).scale.label_of(coding.value)  # type: ignore[union-attr]

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from signalscore.codings import CONFIDENCE_WORDS, STATUS_WORDS
 from signalscore.engine import Scores
 from signalscore.render.markup import markup_of
-from signalscore.render.tabular import fill, grid, plain, terminal_width, to_json
+from signalscore.render.tabular import fill, grid, terminal_width, to_json
 from signalscore.rubric import Rubric
+from signalscore.scores import CASE_KEYS, Scored
 
 FEATURE_KEYS = ["id", "dimension", "status", "value", "normalized", "signal", "weight", "contribution", "confidence"]
 # Headers the terminal table falls back to when the full names do not fit.
@@ -22,15 +25,25 @@ def ordered(cases: pd.DataFrame) -> pd.DataFrame:
     return cases.sort_values(["rank", "case"], na_position="last", kind="stable")
 
 
+def nullable(values: np.ndarray) -> list[Any]:
+    """Numbers as Python floats, None for NaN: a whole column (or matrix, row by row) converted at once."""
+    if values.ndim == 2:
+        return [[None if v != v else v for v in row] for row in values.tolist()]
+    return [None if v != v else v for v in values.tolist()]
+
+
 def score_frame(scores: Scores, rubric: Rubric) -> pd.DataFrame:
     """The score table of one rubric: one row per case, one column per dimension."""
-    cases = ordered(scores.cases[scores.cases["rubric"] == rubric.id])
-    frame = cases[["rank", "case", "score", "score_low", "score_high", "coverage"]].reset_index(drop=True)
-    dims = scores.dimensions[scores.dimensions["rubric"] == rubric.id]
-    if len(dims):
-        wide = dims.pivot(index="case", columns="dimension", values="score")
-        for d in rubric.dimensions:
-            frame[d.id] = frame["case"].map(wide[d.id]).to_numpy()
+    part = scores.get(rubric.id)
+    if part is None:
+        columns = ["rank", "case", "score", "score_low", "score_high", "coverage", *[d.id for d in rubric.dimensions]]
+        return pd.DataFrame(columns=columns)
+    order = part.by_rank()
+    frame = pd.DataFrame({"rank": pd.array(part.rank[order], dtype="Int64"), "case": part.ids[order]})
+    for key in ("score", "score_low", "score_high", "coverage"):
+        frame[key] = getattr(part, key)[order]
+    for j, d in enumerate(rubric.dimensions):
+        frame[d.id] = part.dimensions[order, j]
     return frame
 
 
@@ -58,20 +71,47 @@ def render_scores(
     return markup.document(blocks)
 
 
-def case_json(scores: Scores, rubric: Rubric, row: pd.Series) -> dict[str, Any]:
+class CaseJson:
+    """The contract's JSON of some of a rubric's cases (rows of its arrays, in order): each column converted
+    once, then a dict per case."""
+
+    def __init__(self, part: Scored, rows: np.ndarray) -> None:
+        self.part = part
+        features = part.rubric.features
+        titles = part.codings.titles()
+        self.ids = [str(i) for i in part.ids[rows]]
+        self.titles = [titles[i] for i in rows]
+        self.heads = {k: nullable(np.asarray(getattr(part, k), dtype=float)[rows]) for k in CASE_KEYS}
+        self.heads["rank"] = [None if r is None else int(r) for r in self.heads["rank"]]
+        self.dims = nullable(part.dimensions[rows])
+        self.cells = {"id": [f.id for f in features], "dimension": [f.dimension for f in features]}
+        self.rows = {
+            "status": STATUS_WORDS[part.codings.status[rows]].tolist(),
+            "value": part.codings.values(rows).tolist(),
+            "normalized": nullable(part.normalized[rows]),
+            "signal": nullable(part.shown_signal[rows]),
+            "weight": part.weight[rows].tolist(),
+            "contribution": nullable(part.points[rows]),
+            "confidence": CONFIDENCE_WORDS[part.codings.confidence[rows]].tolist(),
+        }
+
+    def __call__(self, k: int) -> dict[str, Any]:
+        """The k-th of the chosen cases as the contract's JSON object."""
+        dims = self.part.rubric.dimensions
+        columns = [self.cells[key] if key in self.cells else self.rows[key][k] for key in FEATURE_KEYS]
+        return {
+            "id": self.ids[k],
+            "title": self.titles[k],
+            **{key: self.heads[key][k] for key in CASE_KEYS},
+            "dimensions": {d.id: self.dims[k][j] for j, d in enumerate(dims)},
+            "features": [dict(zip(FEATURE_KEYS, cell, strict=True)) for cell in zip(*columns, strict=True)],
+        }
+
+
+def case_json(scores: Scores, rubric: Rubric, case_id: str) -> dict[str, Any]:
     """One case as the contract's JSON object."""
-    dims = scores.dimensions[(scores.dimensions["rubric"] == rubric.id) & (scores.dimensions["case"] == row["case"])]
-    feats = scores.features[(scores.features["rubric"] == rubric.id) & (scores.features["case"] == row["case"])]
-    keys = ["score", "score_low", "score_high", "coverage", "rank"]
-    return {
-        "id": row["case"],
-        "title": row["title"],
-        **{k: plain(row[k]) for k in keys},
-        "dimensions": {d: plain(s) for d, s in zip(dims["dimension"], dims["score"], strict=True)},
-        "features": [
-            {k: plain(f[k if k != "id" else "feature"]) for k in FEATURE_KEYS} for f in feats.to_dict("records")
-        ],
-    }
+    part = scores.of(rubric.id)
+    return CaseJson(part, np.array([part.row(case_id)]))(0)
 
 
 def rubric_head(rubric: Rubric) -> dict[str, Any]:
@@ -82,9 +122,9 @@ def rubric_head(rubric: Rubric) -> dict[str, Any]:
 
 def rubric_json(scores: Scores, rubric: Rubric) -> dict[str, Any]:
     """One rubric and its scored cases, as in the contract."""
-    cases = ordered(scores.cases[scores.cases["rubric"] == rubric.id])
-    return {
-        **rubric_head(rubric),
-        "missing": rubric.missing,
-        "cases": [case_json(scores, rubric, row) for _, row in cases.iterrows()],
-    }
+    part = scores.get(rubric.id)
+    if part is None:
+        return {**rubric_head(rubric), "missing": rubric.missing, "cases": []}
+    order = part.by_rank()
+    cases = list(map(CaseJson(part, order), range(len(order))))
+    return {**rubric_head(rubric), "missing": rubric.missing, "cases": cases}

@@ -14,6 +14,8 @@ from signalscore.report.chart import ALT_TEXT, contributions_chart
 from signalscore.report.page import html_page
 from signalscore.report.sections import cases_section, chart_section, comparison_section, rubric_section
 
+# The comparison table and the explained cases stop at this many cases per rubric, with a note.
+REPORT_CASES = 50
 REPORT_FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
 
 
@@ -25,14 +27,27 @@ class Report:
     chart: bytes
 
 
-def _intro(corpus: Corpus, comps: list[Comparison]) -> list[str]:
+def _intro(corpus: Corpus, comps: list[Comparison], max_cases: int) -> list[str]:
     pairs = sorted({f"{c.sender} -> {c.recipient}" for c in corpus.cases})
-    lines = [f"{len(c.ids)} case(s) under rubric {c.rubric.id} {c.rubric.version}: {', '.join(c.ids)}." for c in comps]
+    lines = [
+        f"{len(c.ids)} case(s) under rubric {c.rubric.id} {c.rubric.version}: {_listed(c.ids, max_cases)}."
+        for c in comps
+    ]
     return [f"Signals: {'; '.join(pairs)}.", *lines, f"Made with signalscore {__version__}."]
 
 
+def _listed(ids: list[str], max_cases: int) -> str:
+    return ", ".join(ids) if len(ids) <= max_cases else ", ".join(ids[:max_cases]) + f" and {len(ids) - max_cases} more"
+
+
 def build_report(
-    corpus: Corpus, scores: Scores, comps: list[Comparison], fmt: str, precision: int = 1, chart_name: str = ""
+    corpus: Corpus,
+    scores: Scores,
+    comps: list[Comparison],
+    fmt: str,
+    precision: int = 1,
+    chart_name: str = "",
+    max_cases: int = REPORT_CASES,
 ) -> Report:
     """The whole report in `html` (self-contained) or `markdown` (the chart is `chart_name`, beside it)."""
     markup = markup_of(fmt)
@@ -41,12 +56,12 @@ def build_report(
     title = "signalscore report: " + ", ".join(f"{c.rubric.title}" for c in comps)
     blocks = [
         markup.heading(markup.escape(title), 1),
-        markup.paragraph([markup.escape(x) for x in _intro(corpus, comps)]),
+        markup.paragraph([markup.escape(x) for x in _intro(corpus, comps, max_cases)]),
     ]
     for comp in comps:
         blocks += rubric_section(comp.rubric, fmt)
-    blocks += comparison_section(comps, fmt, precision)
+    blocks += comparison_section(comps, fmt, precision, max_cases)
     blocks += chart_section(fmt, source, ALT_TEXT)
-    blocks += cases_section(scores, comps, {c.id: c for c in corpus.cases}, fmt, precision)
+    blocks += cases_section(scores, comps, {c.id: c for c in corpus.cases}, fmt, precision, max_cases)
     body = markup.document(blocks)
     return Report(html_page(title, body) if fmt == "html" else body, chart)

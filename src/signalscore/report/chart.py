@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from signalscore.compare import Comparison
+from signalscore.compare import Comparison, subset
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+# Beyond this many cases a panel shows the highest and lowest scoring halves of it, and says so.
+CHART_CASES = 40
 ALT_TEXT = "Each case's score as horizontal bars of points stacked by dimension, one panel per rubric."
 
 
@@ -30,7 +32,7 @@ def _segments(comp: Comparison) -> pd.DataFrame:
     return pd.DataFrame([comp.points.sum(min_count=1).fillna(0.0)], index=["all features"])
 
 
-def _panel(ax: Axes, comp: Comparison, precision: int) -> None:
+def _panel(ax: Axes, comp: Comparison, precision: int, note: str = "") -> None:
     """One rubric: a bar per case from the scale minimum, its score written at the end."""
     low, high = comp.rubric.scale.min, comp.rubric.scale.max
     rows = np.arange(len(comp.ids))
@@ -45,19 +47,40 @@ def _panel(ax: Axes, comp: Comparison, precision: int) -> None:
     ax.invert_yaxis()
     ax.set_xlim(low, high + (high - low) * 0.08)
     ax.set_xlabel(f"score (scale {low:g} to {high:g}); segments are points per dimension")
-    ax.set_title(_plain(f"{comp.rubric.id} {comp.rubric.version}: {comp.rubric.title}"), fontsize=10)
+    ax.set_title(_plain(f"{comp.rubric.id} {comp.rubric.version}: {comp.rubric.title}{note}"), fontsize=10)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncols=1, frameon=False, fontsize=8)
 
 
+def charted(comp: Comparison, limit: int = CHART_CASES) -> tuple[Comparison, str]:
+    """The cases a panel draws: all, or the top and bottom limit/2 by score; and a note saying which."""
+    if len(comp.ids) <= limit:
+        return comp, ""
+    scores = comp.cases["score"].to_numpy(dtype=float)
+    scored = np.flatnonzero(~np.isnan(scores))
+    ranked = scored[np.argsort(-scores[scored], kind="stable")]
+    half = limit // 2
+    if len(ranked) <= limit:
+        return subset(comp, [comp.ids[i] for i in ranked]), f" (the {len(ranked)} scored of {len(comp.ids)} cases)"
+    rows = np.concatenate([ranked[:half], ranked[-half:]])
+    note = f" (the {half} highest and {half} lowest scores of {len(comp.ids)} cases)"
+    return subset(comp, [comp.ids[i] for i in rows]), note
+
+
 def contributions_chart(comps: Sequence[Comparison], precision: int = 1) -> bytes:
-    """A PNG of every comparison's cases, stacked by dimension; drawn without pyplot's global state."""
+    """A PNG of every comparison's cases, stacked by dimension; drawn without pyplot's global state.
+
+    A rubric with more than CHART_CASES cases shows its highest and lowest scoring ones, and says so.
+    """
     from matplotlib.figure import Figure
+
+    shown = [charted(c) for c in comps]
+    comps = [c for c, _ in shown]
 
     heights = [1.6 + 0.45 * len(c.ids) + 0.25 * max(len(c.rubric.dimensions), 1) for c in comps]
     figure = Figure(figsize=(8, sum(heights)), dpi=110, layout="constrained")
     axes = figure.subplots(len(comps), 1, squeeze=False, height_ratios=heights)[:, 0]
-    for ax, comp in zip(axes, comps, strict=True):
-        _panel(ax, comp, precision)
+    for ax, comp, (_, note) in zip(axes, comps, shown, strict=True):
+        _panel(ax, comp, precision, note)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", metadata={"Software": None})
     return buffer.getvalue()

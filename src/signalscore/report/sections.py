@@ -60,13 +60,19 @@ def chart_section(fmt: str, source: str, alt: str) -> list[str]:
 
 
 def cases_section(
-    scores: Scores, comps: list[Comparison], cases: dict[str, Case], fmt: str, precision: int
+    scores: Scores, comps: list[Comparison], cases: dict[str, Case], fmt: str, precision: int, max_cases: int
 ) -> list[str]:
-    """Each case in comparison order, explained feature by feature with its evidence and sources."""
+    """Each case in comparison order (the first max_cases of each rubric), explained with its evidence and sources."""
     markup = markup_of(fmt)
     blocks = [markup.heading("Cases", 2)]
     for comp in comps:
-        for case_id in comp.ids:
+        if len(comp.ids) > max_cases:
+            note = (
+                f"{comp.rubric.id}: the first {max_cases} of {len(comp.ids)} cases, in period order; "
+                "`signalscore explain CASE` explains any case, and report --max-cases N includes more."
+            )
+            blocks.append(markup.paragraph([markup.escape(note)]))
+        for case_id in comp.ids[:max_cases]:
             case = cases[case_id]
             parts = explain_blocks(scores, comp.rubric, case, fmt, precision, NO_LIMIT)
             summary = [markup.paragraph([markup.escape(" ".join(case.summary.split()))])] if case.summary else []
@@ -74,10 +80,10 @@ def cases_section(
     return blocks
 
 
-def comparison_section(comps: list[Comparison], fmt: str, precision: int) -> list[str]:
-    """Every rubric's comparison table and what changed."""
+def comparison_section(comps: list[Comparison], fmt: str, precision: int, max_cases: int) -> list[str]:
+    """Every rubric's comparison table (summarised beyond max_cases) and what changed."""
     markup: Markup = markup_of(fmt)
     return [
         markup.heading("Comparison", 2),
-        *(render_comparison(c, fmt, precision, NO_LIMIT).rstrip("\n") for c in comps),
+        *(render_comparison(c, fmt, precision, NO_LIMIT, max_cases).rstrip("\n") for c in comps),
     ]
