@@ -45,8 +45,8 @@ def test_the_tiny_fixtures_load(work: Path) -> None:
     corpus = load([Path("cases")])
     assert [c.id for c in corpus.cases] == ["tiny-loader-case"]
     assert list(corpus.rubrics) == ["tiny-loader"]
-    assert corpus.rubric_of == {"tiny-loader-case": "tiny-loader"}
-    assert corpus.files == {"tiny-loader-case": Path("cases/tiny-loader-case.yaml")}
+    assert corpus.rubric_of == {("tiny-loader-case", None): "tiny-loader"}
+    assert corpus.files == {("tiny-loader-case", None): Path("cases/tiny-loader-case.yaml")}
     assert corpus.warnings == []
 
 

@@ -39,7 +39,7 @@ def score(corpus: Corpus) -> Scores:
     else:
         grouped = {rid: [] for rid in corpus.rubrics}
         for case in corpus.cases:
-            grouped[corpus.rubric_of[case.id]].append(case)
+            grouped[corpus.rubric_for(case).id].append(case)
     parts = (score_codings(collected(corpus, corpus.rubrics[r], cases)) for r, cases in grouped.items() if cases)
     return Scores(tuple(parts))
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from signalscore.case import Case
+from signalscore.coders import key_of
 from signalscore.document import parse_file
 from signalscore.errors import Issue, Problem
 
@@ -90,9 +91,9 @@ def lint(corpus: Corpus) -> list[Problem]:
     """Every warning of the loaded cases, located in their files."""
     problems: list[Problem] = []
     for case in corpus.cases:
-        if case.id in corpus.lints:  # found while loading, from the document already parsed
-            problems += corpus.lints[case.id]
+        if key_of(case) in corpus.lints:  # found while loading, from the document already parsed
+            problems += corpus.lints[key_of(case)]
         elif issues := lint_case(case):  # a corpus loaded without lint: read the positions again
-            doc, _ = parse_file(Path(corpus.files[case.id]))
+            doc, _ = parse_file(Path(corpus.file_of(case)))
             problems += [doc.problem(issue) for issue in issues]
     return sorted(problems)

@@ -11,6 +11,7 @@ from typing import Annotated, Any, TextIO
 import typer
 
 from signalscore.cli import (
+    CoderOpt,
     FollowLinks,
     Format,
     FormatOpt,
@@ -23,7 +24,7 @@ from signalscore.cli import (
     app,
     emit,
     guard,
-    load_corpus,
+    scoring_corpus,
 )
 from signalscore.errors import UsageError
 
@@ -67,6 +68,7 @@ def sensitivity(
     rubrics_dir: RubricsDir = Path("rubrics"),
     follow_links: FollowLinks = False,
     no_cache: NoCacheOpt = False,
+    coder: CoderOpt = None,
     draws: Draws = 10_000,
     seed: Seed = 0,
     weight_spread: Spread = 0.5,
@@ -86,7 +88,7 @@ def sensitivity(
 
         check_options(weight_spread, sobol_samples, draws)
         limit = parse_bytes(max_memory)
-        corpus = load_corpus(paths, rubric, rubrics_dir, follow_links, no_cache)
+        corpus = scoring_corpus(paths, rubric, rubrics_dir, follow_links, no_cache, coder)
         settings = Settings(draws=draws, seed=seed, spread=weight_spread)
         reports = run(corpus, settings, sobol_pair, sobol_samples, limit)
         emit(render(reports, fmt.value, precision), output, corpus.inputs)
@@ -116,7 +118,7 @@ def run(corpus: Any, settings: Any, pair: tuple[str, str] | None, samples: int, 
     from signalscore.sensitivity.analysis import PAIRWISE_CASES, analyze
     from signalscore.sensitivity.budget import Size, check
 
-    groups = {rid: [c for c in corpus.cases if corpus.rubric_of[c.id] == rid] for rid in corpus.rubrics}
+    groups = {rid: [c for c in corpus.cases if corpus.rubric_for(c).id == rid] for rid in corpus.rubrics}
     groups = {rid: cases for rid, cases in groups.items() if cases}
     if pair is not None and not any({c.id for c in cases} >= set(pair) for cases in groups.values()):
         raise UsageError(f"--sobol-pair: no rubric scores both {pair[0]!r} and {pair[1]!r}")
