@@ -66,7 +66,7 @@ def _duplicates(cases: Sequence[Case], paths: Sequence[str], members: list[int])
             else:
                 message = f"duplicate case id {excerpt(case.id)} with coder {excerpt(case.coder)} ({where})"
                 issues.append((i, Issue(("coder",), message)))
-        elif case.coder is None and not adjudicates(case) and len(members) > 1:
+        elif case.coder is None and not adjudicates(case) and any(cases[j].coder is not None for j in members):
             message = f"case id {excerpt(case.id)} is in several files: each independent coding needs a coder"
             issues.append((i, Issue(("id",), message)))
         first.setdefault(case.coder, i)
