@@ -164,7 +164,7 @@ def overall_alpha(rubric: Rubric, x: np.ndarray, draws: np.ndarray) -> Alpha:
     v = np.stack([normalize(f.scale, x[:, :, j]) for j, f in enumerate(rubric.features)], axis=2)
     n_features = len(rubric.features)
     flat = v.reshape(v.shape[0], -1)  # units are (case, feature), case-major
-    cells = (draws[:, :, None] * n_features + np.arange(n_features)).reshape(len(draws), -1)
+    cells = (draws[:, :, None] * n_features + np.arange(n_features)).reshape(len(draws), draws.shape[1] * n_features)
     return measured(flat, "interval", cells)
 
 
