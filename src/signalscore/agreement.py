@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal, cast
 
 import krippendorff
 import numpy as np
@@ -90,8 +91,8 @@ def alpha_of(data: np.ndarray, metric: str, domain: Sequence[float] | None = Non
     values = pairable[~np.isnan(pairable)]
     if values.size == 0 or np.unique(values).size < 2:
         return None
-    kwargs = {"value_domain": list(domain)} if domain is not None else {}
-    return float(krippendorff.alpha(reliability_data=pairable, level_of_measurement=metric, **kwargs))
+    level = cast(Literal["nominal", "ordinal", "interval", "ratio"], metric)
+    return float(krippendorff.alpha(reliability_data=pairable, level_of_measurement=level, value_domain=domain))
 
 
 def pairable_count(data: np.ndarray) -> int:

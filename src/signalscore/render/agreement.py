@@ -149,7 +149,7 @@ def csv_frame(results: Sequence[Agreement]) -> pd.DataFrame:
     """Every alpha (kind alpha) and every disagreement (kind disagreement), numbers as numbers."""
     rows: list[dict[str, Any]] = []
     for r in results:
-        alphas = [("overall", "interval", r.overall, None)]
+        alphas: list[tuple[str, str, Alpha, int | None]] = [("overall", "interval", r.overall, None)]
         alphas += [(f.id, f.metric, f.alpha, f.applicability_disagreements) for f in r.features]
         for name, metric, alpha, split in alphas:
             rows.append(
