@@ -149,3 +149,14 @@ def test_diff_scores_the_chosen_codings(cli: Callable[..., Run]) -> None:
     assert run.code == 0, run.err
     assert "alpha-2010@ben" in run.out and "alpha-2014," in run.out
     assert run.err.count("warning:") == 1
+
+
+def test_the_report_has_an_agreement_section_only_where_a_case_has_several_coders(
+    cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    assert cli("report", "-o", str(tmp_path / "c.md"), cwd=CODERS).code == 0
+    text = (tmp_path / "c.md").read_text(encoding="utf-8")
+    assert "## Agreement between coders" in text
+    assert "| alpha-2014 | aid" in text  # the largest disagreement
+    assert cli("report", "-o", str(tmp_path / "d.md")).code == 0  # the demo workspace: one coder per case
+    assert "Agreement between coders" not in (tmp_path / "d.md").read_text(encoding="utf-8")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 import krippendorff
 import numpy as np
@@ -19,6 +19,9 @@ from signalscore.coders import adjudicates, by_id
 from signalscore.codings import CODED, NA, UNKNOWN, Codings
 from signalscore.engine import normalize, score_codings
 from signalscore.rubric import Feature, Rubric
+
+if TYPE_CHECKING:
+    from signalscore.loader import Corpus
 
 # Fewer pairable values than this and an alpha is printed but marked unstable (our convention: with so few
 # values one coding changes alpha by a large step; Krippendorff 2004, ch. 11.4, asks for far more).
@@ -83,6 +86,17 @@ def independent(cases: Sequence[Case]) -> dict[str, dict[str, Case]]:
         if len(coded) > 1:
             found[case_id] = coded
     return found
+
+
+def agreements(corpus: Corpus, seed: int = 0, bootstrap: int = 1000) -> list[Agreement]:
+    """One agreement per rubric that scores a case coded independently by two or more coders."""
+    loaded = corpus.source or corpus  # a corpus chosen for scoring keeps the one it was chosen from
+    results = []
+    for rid, rubric in loaded.rubrics.items():
+        cases = [c for c in loaded.cases if loaded.rubric_for(c).id == rid]
+        if independent(cases):
+            results.append(agreement(rubric, cases, seed, bootstrap))
+    return results
 
 
 def alpha_of(data: np.ndarray, metric: str, domain: Sequence[float] | None = None) -> float | None:

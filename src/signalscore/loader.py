@@ -40,6 +40,7 @@ class Corpus:
     lints: dict[Key, list[Problem]] = field(default_factory=dict)  # when loaded with lint or cache
     notes: list[str] = field(default_factory=list)  # what the choice of codings warns about (see scored)
     whose: dict[str, str] = field(default_factory=dict)  # row label -> whose coding, for ids coded several times
+    source: Corpus | None = None  # the loaded corpus a scored one was chosen from (every coder's coding)
 
     def rubric_for(self, case: Case) -> Rubric:
         """The rubric a case is scored with."""
@@ -53,7 +54,7 @@ class Corpus:
         """The corpus a scoring command scores: one coding per id, or each as its own ID@CODER row (section 8)."""
         choice = choose(self.cases, coder)
         corpus = Corpus(self.rubrics, inputs=self.inputs, warnings=self.warnings, rubrics_dir=self.rubrics_dir)
-        corpus.notes, corpus.whose = choice.warnings, choice.whose
+        corpus.notes, corpus.whose, corpus.source = choice.warnings, choice.whose, self
         for case in choice.cases:
             source = key_of(choice.sources[case.id])
             corpus.cases.append(case)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -47,6 +47,7 @@ def agree(
     """Agreement of independent coders: Krippendorff's alpha per feature and overall, and the disagreements."""
 
     def body() -> None:
+        from signalscore.agreement import agreements
         from signalscore.render.agreement import render_agreement
 
         corpus = load_corpus(paths, rubric, rubrics_dir, follow_links, no_cache)
@@ -56,15 +57,3 @@ def agree(
         emit(render_agreement(results, fmt.value, precision), output, corpus.inputs)
 
     guard(body)
-
-
-def agreements(corpus: Any, seed: int, bootstrap: int) -> list[Any]:
-    """One agreement per rubric that scores a case coded by two or more coders."""
-    from signalscore.agreement import agreement, independent
-
-    results = []
-    for rid, r in corpus.rubrics.items():
-        cases = [c for c in corpus.cases if corpus.rubric_for(c).id == rid]
-        if independent(cases):
-            results.append(agreement(r, cases, seed, bootstrap))
-    return results

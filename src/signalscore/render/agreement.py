@@ -115,8 +115,8 @@ def legend(markup: Markup, width: int | None) -> str:
     return markup.paragraph([fill(markup.escape(text), width)])
 
 
-def agreement_blocks(result: Agreement, fmt: str, precision: int, width: int) -> list[str]:
-    """Heading, alpha table, legend and disagreements of one rubric, as blocks of markup."""
+def agreement_blocks(result: Agreement, fmt: str, precision: int, width: int, largest: int | None = None) -> list[str]:
+    """Heading, alpha table, legend and disagreements (the `largest` many, if given) of one rubric, as markup."""
     markup = markup_of(fmt)
     wrap = width if fmt == "table" else None
     about = f"coders {', '.join(result.coders)}; {len(result.cases)} case(s) coded by two or more"
@@ -127,7 +127,15 @@ def agreement_blocks(result: Agreement, fmt: str, precision: int, width: int) ->
         legend(markup, wrap),
         markup.heading("Disagreements, largest first (points: how far the score moves)", 4),
     ]
-    table = disagreement_frame(result.disagreements, result.coders, precision)
+    shown = result.disagreements[:largest] if largest is not None else result.disagreements
+    table = disagreement_frame(shown, result.coders, precision)
+    if len(shown) < len(result.disagreements):
+        left = len(result.disagreements) - len(shown)
+        blocks.append(
+            markup.paragraph(
+                [f"The {len(shown)} largest of {len(result.disagreements)} ({left} more: signalscore agree)."]
+            )
+        )
     if table.empty:
         blocks.append(markup.paragraph(["none"]))
     else:
