@@ -160,3 +160,11 @@ def test_the_report_has_an_agreement_section_only_where_a_case_has_several_coder
     assert "| alpha-2014 | aid" in text  # the largest disagreement
     assert cli("report", "-o", str(tmp_path / "d.md")).code == 0  # the demo workspace: one coder per case
     assert "Agreement between coders" not in (tmp_path / "d.md").read_text(encoding="utf-8")
+
+
+def test_the_python_api_scores_the_chosen_codings() -> None:
+    from signalscore import api
+
+    corpus = api.load_cases(CODERS / "cases", rubrics_dir=CODERS / "rubrics")
+    ids = sorted(str(i) for part in api.score(corpus).parts for i in part.ids)
+    assert ids == ["alpha-2010@ana", "alpha-2010@ben", "alpha-2014", "alpha-2020"]
