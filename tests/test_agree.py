@@ -176,3 +176,36 @@ def test_agree_writes_a_file_and_refuses_without_pairs(cli: Callable[..., Run], 
     run = cli("agree", "cases/alpha-2020.yaml", cwd=CODERS)
     assert run.code == 2
     assert "coded independently by two or more coders" in run.err
+
+
+ATTACK = '\x1b[2J\u202e\r\n# Evil | heading\n=HYPERLINK("x")'
+
+
+def test_hostile_coder_names_and_rationales_reach_no_reader_raw(cli: Callable[..., Run], tmp_path: Path) -> None:
+    import yaml
+
+    work = tmp_path / "w"
+    (work / "cases").mkdir(parents=True)
+    for coder, value in ((f"ana{ATTACK}", 1), ("ben", 2)):
+        case = {"id": "x", "rubric": "demo", "title": ATTACK, "sender": "A", "recipient": "B", "coder": coder}
+        case["codings"] = {"endorse": {"value": value, "rationale": ATTACK}}
+        name = "ana" if coder != "ben" else "ben"
+        (work / "cases" / f"{name}.yaml").write_text(yaml.safe_dump(case, allow_unicode=True), encoding="utf-8")
+    (work / "cases" / "y.yaml").write_text((work / "cases" / "ana.yaml").read_text().replace("id: x", "id: y"))
+    (work / "cases" / "y2.yaml").write_text((work / "cases" / "ben.yaml").read_text().replace("id: x", "id: y"))
+    args = ("--rubrics-dir", str(CODERS / "rubrics"))
+    for fmt in ("table", "markdown", "csv", "json", "html", "latex"):
+        run = cli("agree", "cases", "-f", fmt, *args, cwd=work)
+        assert run.code == 0, run.err
+        assert "\x1b" not in run.out and "\u202e" not in run.out and "\r" not in run.out
+        if fmt == "markdown":
+            assert "\n# Evil" not in run.out
+    for fmt in ("table", "markdown", "html"):
+        run = cli("score", "cases", "-f", fmt, *args, cwd=work)
+        assert run.code == 0
+        assert "\x1b" not in run.out + run.err and "\u202e" not in run.out + run.err
+    run = cli("adjudicate", "x", "cases", "-o", "cases/adj.yaml", *args, cwd=work)
+    assert run.code == 0, run.err
+    text = (work / "cases" / "adj.yaml").read_text(encoding="utf-8")
+    assert "\x1b" not in text and "\u202e" not in text and "\n# Evil" not in text
+    assert cli("validate", "cases", str(CODERS / "rubrics"), cwd=work).code == 0
