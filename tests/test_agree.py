@@ -19,7 +19,8 @@ CODERS = DATA / "valid" / "coders"
 NAN = np.nan
 # Krippendorff, K. (2011). Computing Krippendorff's Alpha-Reliability. Annenberg School for Communication,
 # University of Pennsylvania (repository.upenn.edu/asc_papers/43): the 4 observers x 12 units example of
-# section D (missing values as NaN). Published: alpha ordinal 0.815, ratio 0.797.
+# sections C and D (missing values as NaN). Published: alpha nominal 0.743 (section C), interval 0.849,
+# ordinal 0.815 (section D), ratio 0.797.
 KRIPPENDORFF_2011 = np.array(
     [
         [1, 2, 3, 3, 2, 1, 4, 1, 2, NAN, NAN, NAN],
@@ -40,6 +41,8 @@ WIKIPEDIA = np.array(
 
 
 def test_alpha_matches_krippendorffs_published_values() -> None:
+    assert round(alpha_of(KRIPPENDORFF_2011, "nominal") or 0, 3) == 0.743
+    assert round(alpha_of(KRIPPENDORFF_2011, "interval") or 0, 3) == 0.849
     assert round(alpha_of(KRIPPENDORFF_2011, "ordinal") or 0, 3) == 0.815
     assert round(alpha_of(KRIPPENDORFF_2011, "ratio") or 0, 3) == 0.797
     assert round(alpha_of(WIKIPEDIA, "nominal") or 0, 3) == 0.691
