@@ -168,3 +168,20 @@ def test_the_python_api_scores_the_chosen_codings() -> None:
     corpus = api.load_cases(CODERS / "cases", rubrics_dir=CODERS / "rubrics")
     ids = sorted(str(i) for part in api.score(corpus).parts for i in part.ids)
     assert ids == ["alpha-2010@ana", "alpha-2010@ben", "alpha-2014", "alpha-2020"]
+
+
+def test_the_cache_keeps_coders_and_adjudication(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from signalscore import cache, loader
+
+    monkeypatch.delenv("SIGNALSCORE_NO_CACHE")
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # files written just now are cacheable at once
+    fresh = load([Path("cases")], cache=True)
+    parsed: list[str] = []
+    real = loader.parse_files
+    monkeypatch.setattr(loader, "parse_files", lambda paths, n=1: parsed.extend(map(str, paths)) or real(paths, n))
+    cached = load([Path("cases")], cache=True)
+    assert parsed == ["rubrics/demo.yaml"]  # every case from the cache (rubrics are not cached)
+    assert [c.model_dump() for c in cached.cases] == [c.model_dump() for c in fresh.cases]
+    assert cached.rubric_of == fresh.rubric_of and cached.files == fresh.files
+    case(work / "cases" / "zz.yaml", "alpha-2014", "coder: dora\nadjudicates: [ana]\n")
+    assert "already adjudicated" in problems()[0]  # located from a cached file's neighbour, too
