@@ -33,6 +33,7 @@ class Scored:
     coverage: np.ndarray
     rank: np.ndarray
     dimensions: np.ndarray
+    clipped: np.ndarray | None = None  # per case, with penalties only: a dimension's signal sum was clipped to 0
 
     @property
     def rubric(self) -> Rubric:
