@@ -31,6 +31,7 @@ def test_registry_lists_every_rule_in_order() -> None:
         "source-never-cited": "a declared source that no evidence cites",
         "missing-confidence": "a coded value without an explicit confidence",
         "period-outside-sources": "a case period that contains none of the case's dated sources",
+        "quote-in-two-features": "one quote (same source and text) cited as evidence for two features",
     }
 
 
@@ -144,3 +145,80 @@ def test_lint_never_imports_pandas() -> None:
 
     code = "import sys, signalscore.lint, signalscore.commands.validate; assert 'pandas' not in sys.modules"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def coded(*evidence: dict[str, str]) -> dict[str, Any]:
+    return {"value": 1, "confidence": "high", "evidence": list(evidence)}
+
+
+def test_one_quote_for_two_features_warns_at_the_second() -> None:
+    sources = [SOURCE, {"id": "s2", "title": "S2"}]
+    said = {"source": "s1", "quote": "We   understand\n the concerns"}
+    codings = {
+        "endorse": coded(said),
+        "hedging": coded({"source": "s2", "quote": "x"}, {"source": "s1", "quote": "We understand the concerns"}),
+        "aid": coded(said),
+    }
+    found = lint_case(case(sources=sources, codings=codings))
+    assert found == [
+        Issue(
+            ("codings", "hedging", "evidence", 1, "quote"),
+            "hedging cites the same quote from source 's1' as endorse ('We understand the concerns'): one quote is "
+            "evidence for one feature only (quote-in-two-features)",
+            False,
+            "warning",
+        ),
+        Issue(
+            ("codings", "aid", "evidence", 0, "quote"),
+            "aid cites the same quote from source 's1' as endorse ('We understand the concerns'): one quote is "
+            "evidence for one feature only (quote-in-two-features)",
+            False,
+            "warning",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ({"source": "s1", "quote": "same words"}, {"source": "s2", "quote": "same words"}),  # another source
+        ({"source": "s1", "quote": "same words"}, {"source": "s1", "quote": "Same words"}),  # other text
+        ({"source": "s1", "quote": "same words"}, {"source": "s1", "quote": "same words."}),
+    ],
+)
+def test_different_quotes_do_not_warn(first: dict[str, str], second: dict[str, str]) -> None:
+    sources = [SOURCE, {"id": "s2", "title": "S2"}]
+    codings = {"endorse": coded(first), "hedging": coded(second)}
+    assert [i for i in lint_case(case(sources=sources, codings=codings)) if "two-features" in i.message] == []
+
+
+def test_a_quote_repeated_within_one_feature_is_not_double_counting() -> None:
+    said = {"source": "s1", "quote": "q"}
+    assert lint_case(case(sources=[SOURCE], codings={"endorse": coded(said, said)})) == []
+
+
+def test_quote_in_two_features_is_located_and_strict_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from signalscore.cli import app
+
+    (tmp_path / "c.yaml").write_text(
+        "id: c\nrubric: demo\ntitle: T\nsender: A\nrecipient: B\n"
+        "sources:\n  - {id: s1, title: S1}\n"
+        "codings:\n"
+        "  endorse: {value: 2, confidence: high, evidence: [{source: s1, quote: we support}]}\n"
+        "  aid:\n    value: true\n    confidence: low\n    evidence:\n"
+        "      - {source: s1, quote: 'we  support'}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    corpus = load([Path("c.yaml")], rubrics_dir=DEMO / "rubrics")
+    assert [str(p) for p in lint(corpus)] == [
+        "c.yaml:14:29: codings.aid.evidence.0.quote: warning: aid cites the same quote from source 's1' as endorse "
+        "('we support'): one quote is evidence for one feature only (quote-in-two-features)"
+    ]
+    args = ["validate", "c.yaml", "--rubrics-dir", str(DEMO / "rubrics"), "--no-cache"]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    strict = CliRunner().invoke(app, [*args, "--strict"])
+    assert strict.exit_code == 1
+    assert "(quote-in-two-features)" in strict.output
