@@ -167,7 +167,7 @@ def score_penalized(codings: Codings) -> Scored:
         coverage=coverage(w, coded, known, _supported(w, pen)),
         rank=tie_ranks(score),
         dimensions=dimensions,
-        clipped=np.asarray(point.clipped.any(axis=1)),
+        clipped=point.clipped,
     )
 
 
