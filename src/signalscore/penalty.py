@@ -111,8 +111,8 @@ def _terms(w: Weights, pen: np.ndarray, share: np.ndarray, raw: np.ndarray, supp
     for j, d in enumerate(w.member):
         if pen[j]:
             against[:, d] += raw[:, j]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        scale = np.where(against > support, support / against, 1.0)
+    clipped = against > support
+    scale = np.divide(support, against, out=np.ones_like(support), where=clipped)
     terms = np.empty(raw.shape, order="F")
     for j, d in enumerate(w.member):
         if pen[j]:
@@ -167,7 +167,7 @@ def score_penalized(codings: Codings) -> Scored:
         coverage=coverage(w, coded, known, _supported(w, pen)),
         rank=tie_ranks(score),
         dimensions=dimensions,
-        clipped=np.asarray(point.clipped.any(axis=1)),
+        clipped=point.clipped,
     )
 
 

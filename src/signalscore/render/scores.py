@@ -84,7 +84,7 @@ class CaseJson:
         self.heads = {k: nullable(np.asarray(getattr(part, k), dtype=float)[rows]) for k in CASE_KEYS}
         self.heads["rank"] = [None if r is None else int(r) for r in self.heads["rank"]]
         self.dims = nullable(part.dimensions[rows])
-        self.clipped = None if part.clipped is None else part.clipped[rows].tolist()
+        self.clipped = None if part.clipped is None else part.clipped[rows].any(axis=1).tolist()
         self.cells = {"id": [f.id for f in features], "dimension": [f.dimension for f in features]}
         self.rows = {
             "status": STATUS_WORDS[part.codings.status[rows]].tolist(),
