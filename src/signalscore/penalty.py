@@ -182,3 +182,26 @@ def _weight_sums(w: Weights, mask: np.ndarray) -> np.ndarray:
 def _supported(w: Weights, pen: np.ndarray) -> np.ndarray:
     """Each dimension's sum of non-penalty weights: a penalty's base weight is w_f over it (section 9)."""
     return np.bincount(w.member[~pen], weights=w.feature[~pen], minlength=w.dimension.shape[-1])
+
+
+def drawn_fraction(
+    w: Weights, pen: np.ndarray, active: np.ndarray, signal: np.ndarray, feature: np.ndarray, dimension: np.ndarray
+) -> np.ndarray:
+    """(score - min) / span of each case under drawn weights, with penalties (for sensitivity analyses).
+
+    `active` (cases, features) and `signal` (draws, cases, features: presence for penalties) as in the
+    engine; `feature` (draws, features) and `dimension` (draws, dimensions) are raw weights. Which
+    dimensions are present does not depend on the (positive) weights.
+    """
+    onehot = w.onehot()
+    support_w = feature * ~pen  # (draws, features)
+    within = np.einsum("cf,df,fk->dck", active, support_w, onehot)
+    signed = np.where(pen, -1.0, 1.0) * feature
+    weighted = np.einsum("dcf,cf,df,fk->dck", signal, active, signed, onehot)
+    mean = np.divide(weighted, within, out=np.zeros_like(weighted), where=within > 0)
+    np.clip(mean, 0.0, 1.0, out=mean)
+    present = ((active * ~pen) @ onehot > 0) | ((active * pen) @ onehot > 0)  # (cases, dimensions)
+    dim_w = dimension[:, None, :] * present
+    total = dim_w.sum(-1)
+    out: np.ndarray = np.divide((dim_w * mean).sum(-1), total, out=np.full(total.shape, np.nan), where=total > 0)
+    return out
