@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
 from signalscore.case import Case
+from signalscore.cli import app
 from signalscore.errors import Issue, Problem
 from signalscore.lint import RULES, lint, lint_case
 from signalscore.loader import load
@@ -103,23 +105,29 @@ def test_no_period_no_period_warning() -> None:
     assert all(i.loc != ("period",) for i in lint_case(case(sources=[SOURCE])))
 
 
-def test_lint_locates_warnings_in_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def lint_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str) -> list[str]:
+    """The located warnings of one case file c.yaml (rubric demo) written with this body after its header."""
     (tmp_path / "c.yaml").write_text(
-        "id: c\nrubric: demo\ntitle: T\nsender: A\nrecipient: B\n"
-        "period: {start: 2020-01-01, end: 2020-12-31}\n"
-        "sources:\n  - {id: old, title: Old, date: 2001-01-01}\n"
-        "codings:\n  aid: true\n",
-        encoding="utf-8",
+        "id: c\nrubric: demo\ntitle: T\nsender: A\nrecipient: B\n" + body, encoding="utf-8"
     )
     monkeypatch.chdir(tmp_path)
-    corpus = load([Path("c.yaml")], rubrics_dir=DEMO / "rubrics")
-    assert [str(p) for p in lint(corpus)] == [
+    return [str(p) for p in lint(load([Path("c.yaml")], rubrics_dir=DEMO / "rubrics"))]
+
+
+def test_lint_locates_warnings_in_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    body = (
+        "period: {start: 2020-01-01, end: 2020-12-31}\n"
+        "sources:\n  - {id: old, title: Old, date: 2001-01-01}\n"
+        "codings:\n  aid: true\n"
+    )
+    assert lint_file(tmp_path, monkeypatch, body) == [
         "c.yaml:6:9: period: warning: none of the 1 dated source(s) (2001-01-01) falls within the period 2020-01-01 "
         "to 2020-12-31 (period-outside-sources)",
         "c.yaml:8:10: sources.0.id: warning: source 'old' is declared but no evidence cites it (source-never-cited)",
         "c.yaml:10:3: codings.aid: warning: aid is coded without a confidence (high, medium or low) (missing-confidence)",
         "c.yaml:10:3: codings.aid: warning: aid is coded without evidence (coded-without-evidence)",
     ]
+    corpus = load([Path("c.yaml")], rubrics_dir=DEMO / "rubrics")
     assert all(isinstance(p, Problem) and p.severity == "warning" for p in lint(corpus))
 
 
@@ -198,22 +206,14 @@ def test_a_quote_repeated_within_one_feature_is_not_double_counting() -> None:
 
 
 def test_quote_in_two_features_is_located_and_strict_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from typer.testing import CliRunner
-
-    from signalscore.cli import app
-
-    (tmp_path / "c.yaml").write_text(
-        "id: c\nrubric: demo\ntitle: T\nsender: A\nrecipient: B\n"
+    body = (
         "sources:\n  - {id: s1, title: S1}\n"
         "codings:\n"
         "  endorse: {value: 2, confidence: high, evidence: [{source: s1, quote: we support}]}\n"
         "  aid:\n    value: true\n    confidence: low\n    evidence:\n"
-        "      - {source: s1, quote: 'we  support'}\n",
-        encoding="utf-8",
+        "      - {source: s1, quote: 'we  support'}\n"
     )
-    monkeypatch.chdir(tmp_path)
-    corpus = load([Path("c.yaml")], rubrics_dir=DEMO / "rubrics")
-    assert [str(p) for p in lint(corpus)] == [
+    assert lint_file(tmp_path, monkeypatch, body) == [
         "c.yaml:14:29: codings.aid.evidence.0.quote: warning: aid cites the same quote from source 's1' as endorse "
         "('we support'): one quote is evidence for one feature only (quote-in-two-features)"
     ]
