@@ -265,7 +265,9 @@ def _with_penalties(rubric: Rubric, c: Case, how: str) -> Case:
     codings: dict[str, Any] = {f.id: c.coding(f.id).value for f in rubric.features}
     for f in rubric.features:
         if f.direction == "penalty":
-            codings[f.id] = _most(f) if how == "full" else "n/a"
+            # raise a coded penalty to its most (an unknown one under midpoint already counts half present)
+            coded_now = c.coding(f.id).status == "coded"
+            codings[f.id] = "n/a" if how == "n/a" else _most(f) if coded_now else c.coding(f.id).value
     return case(codings, rubric.id, c.id)
 
 

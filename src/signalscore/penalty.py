@@ -63,37 +63,17 @@ class Penalized:
     @classmethod
     def of(cls, w: Weights, pen: np.ndarray, active: np.ndarray, s: np.ndarray) -> Penalized:
         """Evaluate: `active` per case and feature, `s` the signal (non-penalty) or presence v (penalty)."""
-        n, n_dims = active.shape[0], w.dimension.shape[-1]
-        dim_sum, pen_any = np.zeros((n, n_dims)), np.zeros((n, n_dims), dtype=bool)
-        full = np.zeros(n_dims)
-        for d, columns in enumerate(w.groups()):
-            for j in columns:
-                if pen[j]:
-                    pen_any[:, d] |= active[:, j]
-                else:
-                    dim_sum[:, d] += active[:, j] * w.feature[j]
-                    full[d] += w.feature[j]
-        present = (dim_sum > 0) | pen_any
+        dim_sum, present, full = _dimension_sums(w, pen, active)
         dim_w = w.dimension * present
         total_w = dim_w.sum(axis=1, keepdims=True)
         share = np.divide(dim_w, total_w, out=np.zeros_like(dim_w), where=total_w > 0)
         within = np.where(dim_sum > 0, dim_sum, full)
-        support, against = np.zeros((n, n_dims)), np.zeros((n, n_dims))
-        e = np.zeros(active.shape)
-        raw = np.zeros(active.shape)  # within-dimension terms, unrounded
-        for d, columns in enumerate(w.groups()):
-            for j in columns:
-                weight = np.divide(active[:, j] * w.feature[j], within[:, d], out=np.zeros(n), where=within[:, d] > 0)
-                e[:, j] = weight * share[:, d]
-                raw[:, j] = weight * s[:, j]
-                if pen[j]:  # past 1 (the most support can be) the exact size no longer matters: cap at 1.5
-                    against[:, d] = np.minimum(against[:, d] + _quantum(np.minimum(raw[:, j], _CAP)), _CAP)
-                else:
-                    support[:, d] += _quantum(raw[:, j])
+        e, raw, support, against = _within(w, pen, active, s, within)
+        e *= share[:, w.member]
         support = np.where(dim_sum > 0, support, 0.0)
         signal_sum = np.maximum(support - against, 0.0)
         clipped = present & (support - against < 0)
-        total = _quantum(share * signal_sum).sum(axis=1)
+        total = _quantum(share * signal_sum).sum(axis=1)  # terms and partial sums below 2: exact in any order
         terms = _terms(w, pen, share, raw, support)
         return cls(e, dim_sum, present, signal_sum, clipped, total, terms)
 
@@ -102,6 +82,39 @@ class Penalized:
         out = low + span * self.total
         out[~self.present.any(axis=1)] = np.nan
         return out
+
+
+def _dimension_sums(w: Weights, pen: np.ndarray, active: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per case and dimension: the active non-penalty weights (in a canonical order) and whether the
+    dimension has any active feature; per dimension, the sum of all its non-penalty weights."""
+    n, n_dims = active.shape[0], w.dimension.shape[-1]
+    dim_sum, present, full = np.zeros((n, n_dims)), np.zeros((n, n_dims), dtype=bool), np.zeros(n_dims)
+    for d, columns in enumerate(w.groups()):
+        for j in columns:
+            present[:, d] |= active[:, j]
+            if not pen[j]:
+                dim_sum[:, d] += active[:, j] * w.feature[j]
+                full[d] += w.feature[j]
+    return dim_sum, present, full
+
+
+def _within(
+    w: Weights, pen: np.ndarray, active: np.ndarray, s: np.ndarray, within: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Within-dimension weights w_f / W_A and terms (unrounded), and each dimension's exact sums of the
+    support and penalty terms; a penalty's sum stops at 1.5 (past 1, the most support can be, the exact
+    size no longer matters), so partial sums stay below 2 and exact."""
+    weights, raw = np.zeros(active.shape), np.zeros(active.shape)
+    support, against = np.zeros(within.shape), np.zeros(within.shape)
+    for d, columns in enumerate(w.groups()):
+        for j in columns:
+            np.divide(active[:, j] * w.feature[j], within[:, d], out=weights[:, j], where=within[:, d] > 0)
+            raw[:, j] = weights[:, j] * s[:, j]
+            if pen[j]:
+                against[:, d] = np.minimum(against[:, d] + _quantum(np.minimum(raw[:, j], _CAP)), _CAP)
+            else:
+                support[:, d] += _quantum(raw[:, j])
+    return weights, raw, support, against
 
 
 def _terms(w: Weights, pen: np.ndarray, share: np.ndarray, raw: np.ndarray, support: np.ndarray) -> np.ndarray:
