@@ -92,3 +92,24 @@ def cases_for(draw: st.DrawFn, rubric: Rubric, min_size: int = 1, max_size: int 
         case = {"id": f"c{i}", "rubric": rubric.id, "title": f"Case {i}", "sender": "A", "recipient": "B"}
         result.append(Case.model_validate({**case, "codings": codings}))
     return result
+
+
+@st.composite
+def penalty_rubrics(draw: st.DrawFn, missing: str | None = None) -> Rubric:
+    """A valid rubric (as `rubrics`) with 1-3 penalty features added, each beside a non-penalty one."""
+    base = draw(rubrics(missing))
+    data = base.model_dump(exclude_none=True)
+    data["features"] = list(data["features"])
+    dims = [d.id for d in base.dimensions]
+    for i in range(draw(st.integers(1, 3))):
+        penalty: dict[str, Any] = {
+            "id": f"p{i}",
+            "label": f"Penalty {i}",
+            "weight": draw(weights),
+            "direction": "penalty",
+            "scale": draw(scales()),
+        }
+        if dims:
+            penalty["dimension"] = draw(st.sampled_from(dims))
+        data["features"].append(penalty)
+    return Rubric.model_validate(data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tabulate import tabulate
 
 from signalscore.engine import Weights, base_weights
+from signalscore.penalty import penalty_columns
 from signalscore.render.markup import markup_of
 from signalscore.rubric import Feature, Rubric
 
@@ -44,11 +45,17 @@ def _scale_table(feature: Feature) -> str:
 def _feature_section(rubric: Rubric, feature: Feature, base: float) -> list[str]:
     citations = {r.id: _md(r.citation) for r in rubric.references}
     sign = "raises" if feature.direction == "positive" else "lowers"
+    effect = f"a higher level {sign} the score."
+    if feature.direction == "penalty":
+        effect = (
+            "absent, it adds nothing; present, it subtracts from its dimension "
+            "(a higher level subtracts more, down to the scale's minimum)."
+        )
     lines = [
         f"### {_md(feature.label)} (`{feature.id}`)",
         "",
         f"Weight {feature.weight:g} in its dimension; base weight {base:.1%} of the score. "
-        f"Direction {feature.direction}: a higher level {sign} the score.",
+        f"Direction {feature.direction}: {effect}",
         "",
     ]
     if feature.description:
@@ -64,7 +71,13 @@ def _feature_section(rubric: Rubric, feature: Feature, base: float) -> list[str]
 
 def codebook(rubric: Rubric) -> str:
     """Render the rubric as a Markdown codebook."""
-    bases = dict(zip([f.id for f in rubric.features], base_weights(Weights.of(rubric)).tolist(), strict=True))
+    bases = dict(
+        zip(
+            [f.id for f in rubric.features],
+            base_weights(Weights.of(rubric), penalty_columns(rubric)).tolist(),
+            strict=True,
+        )
+    )
     lines = [f"# Codebook: {_md(rubric.title)}", "", f"Rubric `{rubric.id}`, version {_md(rubric.version)}. "]
     lines[-1] += (
         f"Scores run from {rubric.scale.min:g} to {rubric.scale.max:g}; unknown features are handled by "

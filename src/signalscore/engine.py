@@ -9,6 +9,7 @@ import pandas as pd
 
 from signalscore.codings import CODED, NA, STATUS, UNKNOWN, Codings
 from signalscore.exact import Effective
+from signalscore.penalty import score_penalized
 from signalscore.rubric import Rubric, Scale
 from signalscore.scores import Scored, Scores
 
@@ -82,9 +83,16 @@ def effective_weights(w: Weights, active: np.ndarray) -> np.ndarray:
     return e
 
 
-def base_weights(w: Weights) -> np.ndarray:
-    """Weights with every feature active (section 3, step 1)."""
-    return effective_weights(w, np.ones((1, w.member.shape[0]), dtype=bool))[..., 0, :]
+def base_weights(w: Weights, penalty: np.ndarray | None = None) -> np.ndarray:
+    """Weights with every feature active (section 3, step 1); a penalty's (given a mask of the penalties):
+    its dimension's share times w_f over the sum of the dimension's non-penalty weights (section 9)."""
+    if penalty is None or not penalty.any():
+        return effective_weights(w, np.ones((1, w.member.shape[0]), dtype=bool))[..., 0, :]
+    support = effective_weights(w, ~penalty[None, :])[..., 0, :]
+    full = np.bincount(w.member[~penalty], weights=w.feature[~penalty], minlength=w.dimension.shape[-1])
+    share = w.dimension / w.dimension.sum()
+    against = share[w.member] * w.feature / full[w.member]
+    return np.where(penalty, against, support)
 
 
 def weighted_score(e: np.ndarray, s: np.ndarray, span: float, low: float) -> np.ndarray:
@@ -159,7 +167,7 @@ def ranks(score: pd.Series) -> pd.Series:
     return pd.Series(pd.array(got, dtype="Int64"), index=score.index)
 
 
-def _scaled(w: Weights) -> Weights:
+def scaled(w: Weights) -> Weights:
     """Weights divided by the largest: the same effective weights, and no overflow for huge ones."""
     return Weights(w.feature / w.feature.max(), w.dimension / w.dimension.max(), w.member)
 
@@ -175,9 +183,11 @@ def _dimension_scores(rubric: Rubric, eff: Effective, s: np.ndarray, w: Weights)
     return low + span * mean
 
 
-def _coverage(w: Weights, coded: np.ndarray, known: np.ndarray) -> np.ndarray:
-    """Section 3, step 6, from each dimension's sums of coded and of known raw weights (n x dimensions)."""
-    full = np.bincount(w.member, weights=w.feature, minlength=w.dimension.shape[0])
+def coverage(w: Weights, coded: np.ndarray, known: np.ndarray, full: np.ndarray | None = None) -> np.ndarray:
+    """Section 3, step 6, from each dimension's sums of coded and of known raw weights (n x dimensions);
+    `full`: each dimension's sum of the weights that base weights divide by (default: all its features)."""
+    if full is None:
+        full = np.bincount(w.member, weights=w.feature, minlength=w.dimension.shape[0])
     share = w.dimension / w.dimension.sum() / full
     coded_b, known_b = np.zeros(coded.shape[0]), np.zeros(coded.shape[0])
     for d, part in enumerate(share):
@@ -190,7 +200,9 @@ def _coverage(w: Weights, coded: np.ndarray, known: np.ndarray) -> np.ndarray:
 def score_codings(codings: Codings) -> Scored:
     """Score every case of one rubric: scores, bounds, coverage, ranks, dimension scores, contributions."""
     rubric = codings.rubric
-    w = _scaled(Weights.of(rubric))
+    if rubric.has_penalties:
+        return score_penalized(codings)
+    w = scaled(Weights.of(rubric))
     groups = w.groups()
     low, span = rubric.scale.min, rubric.scale.max - rubric.scale.min
     v, signal = signals(rubric, codings.x)
@@ -215,7 +227,7 @@ def score_codings(codings: Codings) -> Scored:
         score=score,
         score_low=bound.scored(bound_total, low, span),
         score_high=bound.scored(bound_total + unknown_total, low, span),
-        coverage=_coverage(w, coded.dim_sum, bound.dim_sum),
+        coverage=coverage(w, coded.dim_sum, bound.dim_sum),
         rank=tie_ranks(score),
         dimensions=_dimension_scores(rubric, eff, s, w),
     )

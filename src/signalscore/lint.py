@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from signalscore.case import Case
 from signalscore.coders import key_of
 from signalscore.document import parse_file
-from signalscore.errors import Issue, Problem
+from signalscore.errors import Issue, Problem, excerpt
 
 if TYPE_CHECKING:  # the loader lints as it loads
     from signalscore.loader import Corpus
@@ -76,6 +76,20 @@ def period_outside_sources(case: Case) -> Iterator[Issue]:
         span = f"{dates[0]} to {dates[-1]}" if len(dates) > 1 else f"{dates[0]}"
         message = f"none of the {len(dates)} dated source(s) ({span}) falls within the period {start} to {end}"
         yield Issue(("period",), message)
+
+
+@rule("quote-in-two-features", "one quote (same source and text) cited as evidence for two features")
+def quote_in_two_features(case: Case) -> Iterator[Issue]:
+    """A quote that already backs another feature: one statement counts for several only through different words."""
+    first: dict[tuple[str, str], str] = {}
+    for fid, coding in case.codings.items():
+        for i, item in enumerate(coding.evidence):
+            key = (item.source, " ".join(item.quote.split()))
+            earlier = first.setdefault(key, fid)
+            if earlier != fid:
+                message = f"{fid} cites the same quote from source {excerpt(item.source)} as {earlier}"
+                message += f" ({excerpt(key[1])}): one quote is evidence for one feature only"
+                yield Issue(("codings", fid, "evidence", i, "quote"), message)
 
 
 def lint_case(case: Case) -> list[Issue]:

@@ -184,7 +184,7 @@ class Feature(Model):
     label: Text
     dimension: str | None = None
     weight: Weight = 1.0
-    direction: Literal["positive", "negative"] = "positive"
+    direction: Literal["positive", "negative", "penalty"] = "positive"
     description: str | None = None
     guidance: str | None = None
     references: tuple[str, ...] = ()
@@ -227,6 +227,11 @@ class Rubric(Model):
     def feature(self, feature_id: str) -> Feature | None:
         """The feature with this id, if the rubric has it (the first, should two share it)."""
         return self._by_id.get(feature_id)
+
+    @cached_property
+    def has_penalties(self) -> bool:
+        """Whether any feature is a penalty (DESIGN.md section 9); without, section 3 alone applies."""
+        return any(f.direction == "penalty" for f in self.features)
 
     @cached_property
     def _by_id(self) -> dict[str, Feature]:
@@ -276,11 +281,28 @@ def _feature_links(rubric: Rubric) -> list[Issue]:
     return issues
 
 
+def _penalty_issues(rubric: Rubric) -> list[Issue]:
+    """A penalty subtracts a share of its dimension's non-penalty weights: the dimension needs some."""
+    supported = {f.dimension for f in rubric.features if f.direction != "penalty"}
+    issues: list[Issue] = []
+    for i, f in enumerate(rubric.features):
+        if f.direction != "penalty" or f.dimension in supported:
+            continue
+        supported.add(f.dimension)  # one problem per dimension, at its first penalty
+        where = f"dimension {f.dimension!r} has" if f.dimension is not None else "the rubric has"
+        message = (
+            f"{where} only penalty features: a penalty subtracts in proportion to the non-penalty"
+            " (positive or negative) weights beside it, so add at least one"
+        )
+        issues.append(Issue(("features", i, "direction"), message))
+    return issues
+
+
 def rubric_issues(rubric: Rubric) -> list[Issue]:
     """Cross-field problems of a structurally valid rubric."""
     issues = _duplicates(rubric.features, "features")
     issues += _duplicates(rubric.dimensions, "dimensions") + _duplicates(rubric.references, "references")
-    issues += _feature_links(rubric)
+    issues += _feature_links(rubric) + _penalty_issues(rubric)
     used = {f.dimension for f in rubric.features}
     issues += [
         Issue(("dimensions", i, "id"), f"dimension {d.id!r} has no feature")

@@ -62,8 +62,19 @@ def _scale_changes(fid: str, old: Scale, new: Scale) -> Iterator[Change]:
                 yield Change("feature", fid, f"level {level}", a, b)
 
 
+# A change to or from a penalty changes what absence means (DESIGN.md section 9): say so.
+_DIRECTIONS = {
+    "positive": "positive (presence earns the weight)",
+    "negative": "negative (absence earns the weight)",
+    "penalty": "penalty (absence adds nothing, presence subtracts)",
+}
+
+
 def _feature_changes(old: Feature, new: Feature) -> Iterator[Change]:
-    yield from _fields("feature", old.id, old, new, ("label", "dimension", "weight", "direction"))
+    for change in _fields("feature", old.id, old, new, ("label", "dimension", "weight", "direction")):
+        if change.change == "direction" and "penalty" in (old.direction, new.direction):
+            change = Change("feature", old.id, "direction", _DIRECTIONS[old.direction], _DIRECTIONS[new.direction])
+        yield change
     yield from _scale_changes(old.id, old.scale, new.scale)
 
 

@@ -33,6 +33,9 @@ class Scored:
     coverage: np.ndarray
     rank: np.ndarray
     dimensions: np.ndarray
+    # With penalties only: per case and dimension (the implicit one without dimensions), whether the
+    # penalties outweighed the support so that the signal sum was clipped to 0.
+    clipped: np.ndarray | None = None
 
     @property
     def rubric(self) -> Rubric:

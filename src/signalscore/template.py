@@ -74,7 +74,11 @@ def allowed_values(scale: Scale) -> list[str]:
 
 
 def _feature(feature: Feature) -> list[str]:
-    sign = "" if feature.direction == "positive" else "; NEGATIVE: higher values lower the score"
+    sign = {
+        "positive": "",
+        "negative": "; NEGATIVE: higher values lower the score",
+        "penalty": "; PENALTY: adds nothing when absent, subtracts when present",
+    }[feature.direction]
     lines = [f"  {_plain(feature.id)}:"]
     lines += _comment(feature.label, 4)
     lines += [f"    # {feature.scale.type} scale, weight {_number(feature.weight)}{sign}. Values:"]

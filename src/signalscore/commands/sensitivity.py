@@ -128,7 +128,7 @@ def run(corpus: Any, settings: Any, pair: tuple[str, str] | None, samples: int, 
 
     Every rubric's memory is estimated before any is analysed: a run too big is refused whole, at once.
     """
-    from signalscore.frame import codings_frame
+    from signalscore.api import collected
     from signalscore.sensitivity.analysis import PAIRWISE_CASES, analyze
     from signalscore.sensitivity.budget import Size, check
 
@@ -142,7 +142,7 @@ def run(corpus: Any, settings: Any, pair: tuple[str, str] | None, samples: int, 
     reports = []
     for rid, cases in groups.items():
         r = corpus.rubrics[rid]
-        reports.append(analyze(r, codings_frame(r, cases), settings, (pair, sobol[rid]), progress_bar(sys.stderr)))
+        reports.append(analyze(r, collected(corpus, r, cases), settings, (pair, sobol[rid]), progress_bar(sys.stderr)))
     return reports
 
 

@@ -53,7 +53,8 @@ def sentence(comp: Comparison, earlier: str, later: str, feature_id: str, points
         what = f"{verb} from {was} to {now.removeprefix('level ')}"
     else:
         what = f"went from {was} to {now}"
-    return f"{feature.label} {what}: {signed(points, precision) or '0'} points."
+    penalty = " (a penalty)" if feature.direction == "penalty" else ""
+    return f"{feature.label}{penalty} {what}: {signed(points, precision) or '0'} points."
 
 
 def changes(comp: Comparison, precision: int, pairs: tuple[tuple[str, str], ...] | None = None) -> list[Change]:

@@ -15,6 +15,7 @@ from signalscore.render.markup import Markup, markup_of
 from signalscore.render.scores import SHORT_HEADERS, case_json
 from signalscore.render.tabular import abbreviate, fill, grid, terminal_width, to_json
 from signalscore.rubric import Rubric
+from signalscore.scores import Scored
 
 # Level labels can be whole sentences; the terminal table shows their start.
 TERMINAL_LABEL = 44
@@ -59,10 +60,12 @@ def grouped(frame: pd.DataFrame, rubric: Rubric, markup: Markup) -> pd.DataFrame
     if not rubric.dimensions:
         return shown.drop(columns="dimension")
     parts = []
+    penalties = {f.id for f in rubric.features if f.direction == "penalty"}  # their weight is not a share
     for dim in rubric.dimensions:
         members = shown[frame["dimension"] == dim.id]
         head: dict[str, Any] = {"feature": markup.strong(markup.escape(dim.id)), "level": markup.escape(dim.label)}
-        head |= {"weight": members["weight"].sum(), "points": members["points"].sum(min_count=1)}
+        support = members[frame.loc[members.index, "feature"].map(penalties.__contains__) == False]  # noqa: E712
+        head |= {"weight": support["weight"].sum(), "points": members["points"].sum(min_count=1)}
         parts += [pd.DataFrame([head]), members.assign(feature=markup.indent + members["feature"])]
     return pd.concat(parts, ignore_index=True)[[c for c in frame.columns if c != "dimension"]]
 
@@ -113,7 +116,21 @@ def summary_lines(
         f"{score} (bounds {part.score_low[i]:.{precision}f} to {part.score_high[i]:.{precision}f}), "
         f"coverage {part.coverage[i]:.2f}, rank {rank}",
         *([f"the coding shown: {whose[case.id]}"] if whose and case.id in whose else []),
+        *penalty_lines(part, rubric, i),
     ]
+
+
+def penalty_lines(part: Scored, rubric: Rubric, i: int) -> list[str]:
+    """With penalties: which features subtract, and which dimensions they clipped to the minimum."""
+    if part.clipped is None:
+        return []
+    names = ", ".join(f.id for f in rubric.features if f.direction == "penalty")
+    lines = [f"penalties (subtract when present): {names}"]
+    clipped = [d for d, hit in zip(rubric.dimensions or [None], part.clipped[i], strict=True) if hit]
+    if clipped:
+        where = ", ".join(d.id for d in clipped if d is not None) or "the rubric"
+        lines.append(f"clipped: penalties outweigh the support in {where}, which counts at the minimum")
+    return lines
 
 
 def explain_json(scores: Scores, rubric: Rubric, case: Case, whose: Mapping[str, str] | None = None) -> str:

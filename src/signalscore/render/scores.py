@@ -84,6 +84,7 @@ class CaseJson:
         self.heads = {k: nullable(np.asarray(getattr(part, k), dtype=float)[rows]) for k in CASE_KEYS}
         self.heads["rank"] = [None if r is None else int(r) for r in self.heads["rank"]]
         self.dims = nullable(part.dimensions[rows])
+        self.clipped = None if part.clipped is None else part.clipped[rows].any(axis=1).tolist()
         self.cells = {"id": [f.id for f in features], "dimension": [f.dimension for f in features]}
         self.rows = {
             "status": STATUS_WORDS[part.codings.status[rows]].tolist(),
@@ -99,10 +100,12 @@ class CaseJson:
         """The k-th of the chosen cases as the contract's JSON object."""
         dims = self.part.rubric.dimensions
         columns = [self.cells[key] if key in self.cells else self.rows[key][k] for key in FEATURE_KEYS]
+        clipped = {} if self.clipped is None else {"clipped": self.clipped[k]}
         return {
             "id": self.ids[k],
             "title": self.titles[k],
             **{key: self.heads[key][k] for key in CASE_KEYS},
+            **clipped,
             "dimensions": {d.id: self.dims[k][j] for j, d in enumerate(dims)},
             "features": [dict(zip(FEATURE_KEYS, cell, strict=True)) for cell in zip(*columns, strict=True)],
         }

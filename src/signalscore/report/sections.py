@@ -8,6 +8,7 @@ from signalscore.case import Case
 from signalscore.compare import Comparison
 from signalscore.engine import Scores, Weights, base_weights
 from signalscore.loader import Corpus
+from signalscore.penalty import penalty_columns
 from signalscore.render.compare import render_comparison
 from signalscore.render.explain import explain_blocks
 from signalscore.render.markup import Markup, markup_of, url_target
@@ -22,7 +23,7 @@ REPORT_DISAGREEMENTS = 10
 
 def weights_frame(rubric: Rubric) -> pd.DataFrame:
     """Every feature with its dimension, direction, raw weight and share of the score when all are coded."""
-    shares = base_weights(Weights.of(rubric))
+    shares = base_weights(Weights.of(rubric), penalty_columns(rubric))
     return pd.DataFrame(
         {
             "feature": [f.id for f in rubric.features],

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from signalscore.codings import Codings
 from signalscore.errors import UsageError
 from signalscore.rubric import Rubric
 from signalscore.sensitivity.breakeven import BreakEven, break_even
@@ -36,7 +37,7 @@ class Report:
 
 def analyze(
     rubric: Rubric,
-    codings: pd.DataFrame,
+    codings: pd.DataFrame | Codings,
     settings: Settings,
     sobol: tuple[tuple[str, str] | None, int] = (None, SOBOL_SAMPLES),
     progress: Progress | None = None,

@@ -53,19 +53,35 @@ class Parts:
     mean: np.ndarray
     share: np.ndarray
     total: np.ndarray
+    support: np.ndarray
+    present: np.ndarray
+    clipped: np.ndarray
 
     @classmethod
     def of(cls, cases: CaseSet) -> Parts:
-        """The pieces of section 3's arithmetic that one weight's factor leaves alone."""
+        """The pieces of section 3's arithmetic that one weight's factor leaves alone.
+
+        With penalties (section 9) a penalty's signal counts negative and its weight stays out of the
+        dimension's sum (`support` is each feature's weight in it: w_f, or 0 for a penalty); a dimension's
+        mean is clipped to [0, 1], and a clipped dimension is taken to stay clipped under small changes.
+        """
         w: Weights = cases.weights
-        active, signal = cases.matrices.active(cases.rubric.missing)
-        signal = np.where(active, np.nan_to_num(signal), 0.0)
+        active, signal = cases.active()
+        pen = cases.penalty
+        signal = np.where(active, np.nan_to_num(signal), 0.0) * np.where(pen, -1.0, 1.0)
+        support = np.where(pen, 0.0, w.feature)
         raw = active * w.feature
-        within, weighted = raw @ w.onehot(), (raw * signal) @ w.onehot()
+        within, weighted = (active * support) @ w.onehot(), (raw * signal) @ w.onehot()
         mean = weighted / np.where(within > 0, within, 1.0)
-        dim_w = w.dimension * (within > 0)
+        present = within > 0
+        clipped = np.zeros(mean.shape, dtype=bool)
+        if pen.any():
+            present |= (active * pen) @ w.onehot() > 0
+            clipped = present & (mean < 0)
+            mean = np.clip(mean, 0.0, 1.0)
+        dim_w = w.dimension * present
         share = dim_w / np.where(dim_w.sum(-1, keepdims=True) > 0, dim_w.sum(-1, keepdims=True), 1.0)
-        return cls(raw, signal, within, weighted, mean, share, (share * mean).sum(-1))
+        return cls(raw, signal, within, weighted, mean, share, (share * mean).sum(-1), support, present, clipped)
 
 
 def mobius(cases: CaseSet, parts: Parts, target: Target) -> np.ndarray:
@@ -73,15 +89,16 @@ def mobius(cases: CaseSet, parts: Parts, target: Target) -> np.ndarray:
     w = cases.weights
     if target.kind == "feature":
         j, d = target.index, w.member[target.index]
-        wj, on = w.feature[j], parts.raw[:, j] > 0
+        wj, cj = w.feature[j], parts.support[j]  # cj: w_j, or 0 for a penalty (not in the dimension's sum)
+        on = (parts.raw[:, j] > 0) & ~parts.clipped[:, d]
         rest = parts.total - parts.share[:, d] * parts.mean[:, d]
-        p = rest * (parts.within[:, d] - wj) + parts.share[:, d] * (parts.weighted[:, d] - wj * parts.signal[:, j])
-        q = rest * wj + parts.share[:, d] * wj * parts.signal[:, j]
-        r, s = parts.within[:, d] - wj, np.full(len(on), wj)
+        p = rest * (parts.within[:, d] - cj) + parts.share[:, d] * (parts.weighted[:, d] - wj * parts.signal[:, j])
+        q = rest * cj + parts.share[:, d] * wj * parts.signal[:, j]
+        r, s = parts.within[:, d] - cj, np.full(len(on), cj)
     else:
         d = target.index
-        on = parts.within[:, d] > 0
-        dim_w = w.dimension * (parts.within > 0)
+        on = parts.present[:, d]
+        dim_w = w.dimension * parts.present
         wd = w.dimension[d]
         p = (dim_w * parts.mean).sum(-1) - wd * parts.mean[:, d]
         q, r, s = wd * parts.mean[:, d], dim_w.sum(-1) - wd, np.full(len(on), wd)
@@ -139,7 +156,7 @@ def _entry(cases: CaseSet, i: int, target: Target, form: np.ndarray, tied: bool)
     above, below = cases.ids[i], cases.ids[i + 1]
     if tied:
         return BreakEven(above, below, target, 1.0, "tied")
-    if form[3, i] == 0 and form[3, i + 1] == 0:
+    if not form[[1, 3], i].any() and not form[[1, 3], i + 1].any():  # the weight moves neither score
         return BreakEven(above, below, target, None, "inactive")
     factor = tie_factor(form[:, i], form[:, i + 1])
     return BreakEven(above, below, target, factor, "never" if factor is None else "swap")

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from signalscore.engine import Matrices, Weights, effective_weights, ranks, weighted_score
+from signalscore.codings import CONFIDENCE_WORDS, Codings
+from signalscore.engine import Matrices, Weights, effective_weights, ranks, score_codings, weighted_score
+from signalscore.penalty import PENALTY_FILL, evaluation, penalty_columns
 from signalscore.rubric import Rubric
 
 
@@ -23,21 +25,41 @@ class CaseSet:
     point: np.ndarray
 
     @classmethod
-    def of(cls, rubric: Rubric, codings: pd.DataFrame) -> CaseSet:
-        """Arrays of the tidy codings (frame.codings_frame) and the engine's point scores."""
-        n_features = len(rubric.features)
-        m = Matrices.of(rubric, codings)
-        active, signal = m.active(rubric.missing)
-        scale = rubric.scale
-        point = weighted_score(effective_weights(Weights.of(rubric), active), signal, scale.max - scale.min, scale.min)
+    def of(cls, rubric: Rubric, codings: pd.DataFrame | Codings) -> CaseSet:
+        """Arrays of collected codings (or of a tidy codings frame, frame.codings_frame) and the point scores."""
+        if isinstance(codings, pd.DataFrame):
+            codings = Codings.from_frame(rubric, codings)
+        m = Matrices.of_codings(codings)
+        if rubric.has_penalties:
+            point = score_codings(codings).score
+        else:
+            active, signal = m.active(rubric.missing)
+            scale = rubric.scale
+            w = Weights.of(rubric)
+            point = weighted_score(effective_weights(w, active), signal, scale.max - scale.min, scale.min)
         return cls(
             rubric=rubric,
-            ids=tuple(str(c) for c in codings["case"].to_numpy()[::n_features]),
+            ids=tuple(str(c) for c in codings.ids),
             matrices=m,
             x=m.x,
-            confidence=codings["confidence"].to_numpy(dtype=str).reshape(-1, n_features),
+            confidence=CONFIDENCE_WORDS[codings.confidence].astype(str),
             point=point,
         )
+
+    @property
+    def penalty(self) -> np.ndarray:
+        """Which features are penalties."""
+        return penalty_columns(self.rubric)
+
+    def active(self) -> tuple[np.ndarray, np.ndarray]:
+        """Active mask and signals (0 where inactive) under the rubric's missing policy, as the engine has them
+        (an unknown penalty is inactive under zero and renormalize, half present under midpoint)."""
+        m = self.matrices
+        if not self.rubric.has_penalties:
+            return m.active(self.rubric.missing)
+        policy = self.rubric.missing if self.rubric.missing in PENALTY_FILL else "renormalize"
+        fill = {"zero": 0.0, "midpoint": 0.5}.get(policy)
+        return evaluation(m.status, np.nan_to_num(m.signal), self.penalty, fill, PENALTY_FILL[policy])
 
     @property
     def weights(self) -> Weights:

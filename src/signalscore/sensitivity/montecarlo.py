@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from signalscore.engine import Weights
+from signalscore.penalty import drawn_fraction
 from signalscore.sensitivity.cases import CaseSet
 from signalscore.sensitivity.coding import CodingModel
 from signalscore.sensitivity.plan import Plan, Scratch
@@ -94,7 +95,7 @@ class Drawer:
     def __init__(self, plan: Plan, w: Weights, step: int, spread: float) -> None:
         self.plan, self.spread, self.w = plan, spread, w
         self.scratch = Scratch.of(plan, step)
-        self.scorer = Scorer.of(plan.active, w, step)
+        self.scorer = Scorer.of(plan.active, w, step) if not plan.penalty.any() else PenaltyScorer(plan, w)
 
     def __call__(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """Σ e_f s_f of n draws: weights first, then codings, from one generator in a fixed order."""
@@ -115,6 +116,18 @@ def draw_16_bits(rng: np.random.Generator, size: int) -> np.ndarray:
     raw = rng.bit_generator.random_raw(-(-size // 4))
     bits: np.ndarray = np.asarray(raw, dtype="<u8").view("<u2")[:size]
     return bits
+
+
+@dataclass(frozen=True)
+class PenaltyScorer:
+    """Scores of drawn weights and signals for a rubric with penalties (DESIGN.md section 9)."""
+
+    plan: Plan
+    w: Weights
+
+    def __call__(self, feature: np.ndarray, dimension: np.ndarray, signal: np.ndarray) -> np.ndarray:
+        """(score - min) / span per draw and case."""
+        return drawn_fraction(self.w, self.plan.penalty, self.plan.active, signal, feature, dimension)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from signalscore.engine import CODED, NA
+from signalscore.penalty import penalty_columns
 from signalscore.sensitivity.cases import CaseSet
 from signalscore.sensitivity.coding import CodingModel, Column, column
 
@@ -41,6 +42,7 @@ class Plan:
     thresholds: np.ndarray
     values: np.ndarray
     prefix: tuple[int, ...]
+    penalty: np.ndarray
 
     @classmethod
     def of(cls, cases: CaseSet, model: CodingModel) -> Plan:
@@ -55,7 +57,7 @@ class Plan:
         prefix = tuple(int((live > j).sum()) for j in range(width))
         return cls(
             fixed.reshape(m.status.shape), m.status != NA, linear, alpha, beta,
-            stepped[order], thresholds[order].astype(UNIFORM), values[order], prefix,
+            stepped[order], thresholds[order].astype(UNIFORM), values[order], prefix, penalty_columns(cases.rubric),
         )  # fmt: skip
 
     @property

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from signalscore.engine import Weights, effective_weights, weighted_score
+from signalscore.penalty import drawn_fraction
 from signalscore.sensitivity.breakeven import Target, targets
 from signalscore.sensitivity.cases import CaseSet
 
@@ -41,9 +42,14 @@ def difference(cases: CaseSet, pair: tuple[int, int], raw: np.ndarray) -> np.nda
         raw[:, n_features:] if raw.shape[1] > n_features else np.broadcast_to(w.dimension, (len(raw), w.dimension.size))
     )
     drawn = Weights(feature=raw[:, :n_features], dimension=dims, member=w.member)
-    active, signal = cases.matrices.active(cases.rubric.missing)
+    active, signal = cases.active()
     rows = list(pair)
-    scores = weighted_score(effective_weights(drawn, active[rows]), signal[rows], cases.span, cases.low)
+    if cases.rubric.has_penalties:
+        drawn_signal = np.broadcast_to(signal[rows], (len(raw), *signal[rows].shape))
+        fraction = drawn_fraction(w, cases.penalty, active[rows], drawn_signal, drawn.feature, drawn.dimension)
+        scores = cases.low + cases.span * fraction
+    else:
+        scores = weighted_score(effective_weights(drawn, active[rows]), signal[rows], cases.span, cases.low)
     diff: np.ndarray = scores[:, 0] - scores[:, 1]
     return diff
 
