@@ -44,6 +44,8 @@ def score_frame(scores: Scores, rubric: Rubric) -> pd.DataFrame:
         frame[key] = getattr(part, key)[order]
     for j, d in enumerate(rubric.dimensions):
         frame[d.id] = part.dimensions[order, j]
+    if part.clipped is not None:  # with penalties: whether they outweighed the support of some dimension
+        frame["clipped"] = np.asarray(part.clipped.any(axis=1))[order]
     return frame
 
 
