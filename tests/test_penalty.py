@@ -214,12 +214,17 @@ def coded(rubric: Rubric, cases: list[Case], signal: float, penalties: str) -> l
     return out
 
 
+def at_extremes(data: st.DataObject, signal: float, penalties: str) -> tuple[Rubric, list[Case], Scored]:
+    """A drawn rubric, its drawn cases with every non-penalty feature at `signal`, and their scores."""
+    rubric = data.draw(penalty_rubrics())
+    cases = coded(rubric, data.draw(cases_for(rubric)), signal, penalties)
+    return rubric, cases, scored(rubric, cases)
+
+
 @PROPS
 @given(st.data())
 def test_no_support_scores_min_whatever_the_penalties(data: st.DataObject) -> None:
-    rubric = data.draw(penalty_rubrics())
-    cases = coded(rubric, data.draw(cases_for(rubric)), 0.0, "keep")
-    got = scored(rubric, cases)
+    rubric, _, got = at_extremes(data, 0.0, "keep")
     scoreable = ~np.isnan(got.score)
     assert np.all(
         got.score[scoreable] == pytest.approx(rubric.scale.min, abs=1e-9 * (rubric.scale.max - rubric.scale.min))
@@ -229,9 +234,7 @@ def test_no_support_scores_min_whatever_the_penalties(data: st.DataObject) -> No
 @PROPS
 @given(st.data())
 def test_full_support_and_no_penalty_scores_max(data: st.DataObject) -> None:
-    rubric = data.draw(penalty_rubrics())
-    cases = coded(rubric, data.draw(cases_for(rubric)), 1.0, "absent")
-    got = scored(rubric, cases)
+    rubric, cases, got = at_extremes(data, 1.0, "absent")
     span = rubric.scale.max - rubric.scale.min
     supported = [i for i, c in enumerate(cases) if _every_dimension_supported(rubric, c) and not np.isnan(got.score[i])]
     assert np.allclose(got.score[supported], rubric.scale.max, rtol=0, atol=1e-9 * span)
