@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
 from signalscore.case import Case
+from signalscore.cli import app
 from signalscore.errors import Issue, Problem
 from signalscore.lint import RULES, lint, lint_case
 from signalscore.loader import load
@@ -31,6 +33,7 @@ def test_registry_lists_every_rule_in_order() -> None:
         "source-never-cited": "a declared source that no evidence cites",
         "missing-confidence": "a coded value without an explicit confidence",
         "period-outside-sources": "a case period that contains none of the case's dated sources",
+        "quote-in-two-features": "one quote (same source and text) cited as evidence for two features",
     }
 
 
@@ -102,23 +105,29 @@ def test_no_period_no_period_warning() -> None:
     assert all(i.loc != ("period",) for i in lint_case(case(sources=[SOURCE])))
 
 
-def test_lint_locates_warnings_in_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def lint_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str) -> list[str]:
+    """The located warnings of one case file c.yaml (rubric demo) written with this body after its header."""
     (tmp_path / "c.yaml").write_text(
-        "id: c\nrubric: demo\ntitle: T\nsender: A\nrecipient: B\n"
-        "period: {start: 2020-01-01, end: 2020-12-31}\n"
-        "sources:\n  - {id: old, title: Old, date: 2001-01-01}\n"
-        "codings:\n  aid: true\n",
-        encoding="utf-8",
+        "id: c\nrubric: demo\ntitle: T\nsender: A\nrecipient: B\n" + body, encoding="utf-8"
     )
     monkeypatch.chdir(tmp_path)
-    corpus = load([Path("c.yaml")], rubrics_dir=DEMO / "rubrics")
-    assert [str(p) for p in lint(corpus)] == [
+    return [str(p) for p in lint(load([Path("c.yaml")], rubrics_dir=DEMO / "rubrics"))]
+
+
+def test_lint_locates_warnings_in_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    body = (
+        "period: {start: 2020-01-01, end: 2020-12-31}\n"
+        "sources:\n  - {id: old, title: Old, date: 2001-01-01}\n"
+        "codings:\n  aid: true\n"
+    )
+    assert lint_file(tmp_path, monkeypatch, body) == [
         "c.yaml:6:9: period: warning: none of the 1 dated source(s) (2001-01-01) falls within the period 2020-01-01 "
         "to 2020-12-31 (period-outside-sources)",
         "c.yaml:8:10: sources.0.id: warning: source 'old' is declared but no evidence cites it (source-never-cited)",
         "c.yaml:10:3: codings.aid: warning: aid is coded without a confidence (high, medium or low) (missing-confidence)",
         "c.yaml:10:3: codings.aid: warning: aid is coded without evidence (coded-without-evidence)",
     ]
+    corpus = load([Path("c.yaml")], rubrics_dir=DEMO / "rubrics")
     assert all(isinstance(p, Problem) and p.severity == "warning" for p in lint(corpus))
 
 
@@ -144,3 +153,72 @@ def test_lint_never_imports_pandas() -> None:
 
     code = "import sys, signalscore.lint, signalscore.commands.validate; assert 'pandas' not in sys.modules"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def coded(*evidence: dict[str, str]) -> dict[str, Any]:
+    return {"value": 1, "confidence": "high", "evidence": list(evidence)}
+
+
+def test_one_quote_for_two_features_warns_at_the_second() -> None:
+    sources = [SOURCE, {"id": "s2", "title": "S2"}]
+    said = {"source": "s1", "quote": "We   understand\n the concerns"}
+    codings = {
+        "endorse": coded(said),
+        "hedging": coded({"source": "s2", "quote": "x"}, {"source": "s1", "quote": "We understand the concerns"}),
+        "aid": coded(said),
+    }
+    found = lint_case(case(sources=sources, codings=codings))
+    assert found == [
+        Issue(
+            ("codings", "hedging", "evidence", 1, "quote"),
+            "hedging cites the same quote from source 's1' as endorse ('We understand the concerns'): one quote is "
+            "evidence for one feature only (quote-in-two-features)",
+            False,
+            "warning",
+        ),
+        Issue(
+            ("codings", "aid", "evidence", 0, "quote"),
+            "aid cites the same quote from source 's1' as endorse ('We understand the concerns'): one quote is "
+            "evidence for one feature only (quote-in-two-features)",
+            False,
+            "warning",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ({"source": "s1", "quote": "same words"}, {"source": "s2", "quote": "same words"}),  # another source
+        ({"source": "s1", "quote": "same words"}, {"source": "s1", "quote": "Same words"}),  # other text
+        ({"source": "s1", "quote": "same words"}, {"source": "s1", "quote": "same words."}),
+    ],
+)
+def test_different_quotes_do_not_warn(first: dict[str, str], second: dict[str, str]) -> None:
+    sources = [SOURCE, {"id": "s2", "title": "S2"}]
+    codings = {"endorse": coded(first), "hedging": coded(second)}
+    assert [i for i in lint_case(case(sources=sources, codings=codings)) if "two-features" in i.message] == []
+
+
+def test_a_quote_repeated_within_one_feature_is_not_double_counting() -> None:
+    said = {"source": "s1", "quote": "q"}
+    assert lint_case(case(sources=[SOURCE], codings={"endorse": coded(said, said)})) == []
+
+
+def test_quote_in_two_features_is_located_and_strict_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    body = (
+        "sources:\n  - {id: s1, title: S1}\n"
+        "codings:\n"
+        "  endorse: {value: 2, confidence: high, evidence: [{source: s1, quote: we support}]}\n"
+        "  aid:\n    value: true\n    confidence: low\n    evidence:\n"
+        "      - {source: s1, quote: 'we  support'}\n"
+    )
+    assert lint_file(tmp_path, monkeypatch, body) == [
+        "c.yaml:14:29: codings.aid.evidence.0.quote: warning: aid cites the same quote from source 's1' as endorse "
+        "('we support'): one quote is evidence for one feature only (quote-in-two-features)"
+    ]
+    args = ["validate", "c.yaml", "--rubrics-dir", str(DEMO / "rubrics"), "--no-cache"]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    strict = CliRunner().invoke(app, [*args, "--strict"])
+    assert strict.exit_code == 1
+    assert "(quote-in-two-features)" in strict.output

@@ -45,8 +45,8 @@ def test_the_tiny_fixtures_load(work: Path) -> None:
     corpus = load([Path("cases")])
     assert [c.id for c in corpus.cases] == ["tiny-loader-case"]
     assert list(corpus.rubrics) == ["tiny-loader"]
-    assert corpus.rubric_of == {"tiny-loader-case": "tiny-loader"}
-    assert corpus.files == {"tiny-loader-case": Path("cases/tiny-loader-case.yaml")}
+    assert corpus.rubric_of == {("tiny-loader-case", None): "tiny-loader"}
+    assert corpus.files == {("tiny-loader-case", None): Path("cases/tiny-loader-case.yaml")}
     assert corpus.warnings == []
 
 
@@ -138,7 +138,7 @@ def test_under_another_rubric_extra_codings_warn_and_scoring_proceeds(work: Path
         "cases/tiny-loader-case.yaml:8:3: codings.summit: warning: rubric 'alt' has no feature 'summit'; coding ignored"
     ]
     assert list(corpus.rubrics) == ["alt"]
-    assert corpus.rubric_of == {"o": "alt"}
+    assert corpus.rubric_of == {("o", None): "alt"}
     run = cli("score", "cases", "--rubric", "alt.yaml", "--format", "csv", cwd=work)
     assert run.code == 0
     assert run.err == f"{corpus.warnings[0]}\n"

@@ -14,6 +14,7 @@ from signalscore.case import Case
 from signalscore.engine import Matrices, Weights, effective_weights, score_rubric, weighted_score
 from signalscore.frame import cases_frame, codings_frame
 from signalscore.loader import load
+from signalscore.penalty import drawn_fraction, penalty_columns
 from signalscore.rubric import Rubric
 from signalscore.sensitivity.breakeven import BreakEven, Target, break_even, smallest, targets
 from signalscore.sensitivity.cases import CaseSet
@@ -55,6 +56,11 @@ def gaps(rubric: Rubric, cases: list[Case], e: BreakEven, factors: np.ndarray) -
     feature = np.repeat(w.feature[None], len(factors), axis=0)
     dimension = np.repeat(w.dimension[None], len(factors), axis=0)
     (feature if e.target.kind == "feature" else dimension)[:, e.target.index] *= factors
+    pen = penalty_columns(rubric)
+    if pen.any():  # section 9: penalties subtract, dimensions clip (the bundled rubric has two)
+        drawn = np.broadcast_to(signal[rows][None], (len(factors), *signal[rows].shape))
+        fraction = drawn_fraction(w, pen, active[rows], drawn, feature, dimension)
+        return np.asarray((fraction[:, 0] - fraction[:, 1]) * (rubric.scale.max - rubric.scale.min))
     e_f = effective_weights(Weights(feature, dimension, w.member), active[rows])
     scores = weighted_score(e_f, signal[rows], rubric.scale.max - rubric.scale.min, rubric.scale.min)
     return np.asarray(scores[:, 0] - scores[:, 1])

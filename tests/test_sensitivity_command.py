@@ -124,7 +124,7 @@ def test_usage_errors_exit_2_with_a_message(cli: Cli, args: tuple[str, ...], mes
 def test_bundled_cases_run(cli: Cli) -> None:
     run = cli("sensitivity", *QUICK, cwd=ROOT)
     assert run.code == 0, run.err
-    assert "cn-ru-2022-ukraine scores above cn-ru-2014-crimea in " in run.out
+    assert "cn-ru-2014-crimea scores above cn-ru-2022-ukraine in " in run.out
 
 
 class Terminal(io.StringIO):

@@ -33,13 +33,19 @@ def load_cases(
 
 
 def score(corpus: Corpus) -> Scores:
-    """Score every case with its rubric; ranks are within each rubric."""
+    """Score every case with its rubric; ranks are within each rubric.
+
+    A corpus as loaded first has its codings chosen as the commands choose them (Corpus.scored: the
+    adjudicated or only coding of an id, else each coder's as a row ID@CODER; the warnings in .notes).
+    """
+    if corpus.source is None and len({c.id for c in corpus.cases}) < len(corpus.cases):
+        corpus = corpus.scored()
     if len(corpus.rubrics) == 1 and set(corpus.rubric_of.values()) <= set(corpus.rubrics):
         grouped = {next(iter(corpus.rubrics)): corpus.cases}
     else:
         grouped = {rid: [] for rid in corpus.rubrics}
         for case in corpus.cases:
-            grouped[corpus.rubric_of[case.id]].append(case)
+            grouped[corpus.rubric_for(case).id].append(case)
     parts = (score_codings(collected(corpus, corpus.rubrics[r], cases)) for r, cases in grouped.items() if cases)
     return Scores(tuple(parts))
 

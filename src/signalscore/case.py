@@ -108,6 +108,7 @@ class Case(Model):
     episode: str | None = None
     period: Period | None = None
     coder: str | None = None
+    adjudicates: tuple[str, ...] | None = Field(default=None, min_length=1)
     summary: str | None = None
     sources: tuple[Source, ...] = ()
     codings: dict[str, Coding] = Field(default_factory=dict)

@@ -89,6 +89,16 @@ NoCacheOpt = Annotated[
     ),
 ]
 
+CoderOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--coder",
+        help="Score this coder's codings wherever they exist (default: the adjudicated coding of a case, else the "
+        "only one, else each coding as its own row ID@CODER).",
+        show_default=False,
+    ),
+]
+
 
 def print_problems(problems: Iterable[Problem]) -> None:
     for problem in problems:
@@ -126,6 +136,25 @@ def load_corpus(
     if not corpus.cases:
         raise UsageError(f"no cases found in {names(paths)}")
     return corpus
+
+
+def scoring_corpus(
+    paths: list[Path] | None,
+    rubric: str | None,
+    rubrics_dir: Path,
+    follow_links: bool = False,
+    no_cache: bool = False,
+    coder: str | None = None,
+) -> Any:
+    """The loaded corpus with one coding per case id (or one row per coder): what scoring commands score."""
+    corpus = load_corpus(paths, rubric, rubrics_dir, follow_links, no_cache).scored(coder)
+    print_notes(corpus.notes)
+    return corpus
+
+
+def print_notes(notes: Iterable[str]) -> None:
+    for note in notes:
+        print(one_line(f"warning: {note}"), file=sys.stderr)
 
 
 def names(paths: list[Path] | None) -> str:

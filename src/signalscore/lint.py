@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from signalscore.case import Case
+from signalscore.coders import key_of
 from signalscore.document import parse_file
-from signalscore.errors import Issue, Problem
+from signalscore.errors import Issue, Problem, excerpt
 
 if TYPE_CHECKING:  # the loader lints as it loads
     from signalscore.loader import Corpus
@@ -77,6 +78,20 @@ def period_outside_sources(case: Case) -> Iterator[Issue]:
         yield Issue(("period",), message)
 
 
+@rule("quote-in-two-features", "one quote (same source and text) cited as evidence for two features")
+def quote_in_two_features(case: Case) -> Iterator[Issue]:
+    """A quote that already backs another feature: one statement counts for several only through different words."""
+    first: dict[tuple[str, str], str] = {}
+    for fid, coding in case.codings.items():
+        for i, item in enumerate(coding.evidence):
+            key = (item.source, " ".join(item.quote.split()))
+            earlier = first.setdefault(key, fid)
+            if earlier != fid:
+                message = f"{fid} cites the same quote from source {excerpt(item.source)} as {earlier}"
+                message += f" ({excerpt(key[1])}): one quote is evidence for one feature only"
+                yield Issue(("codings", fid, "evidence", i, "quote"), message)
+
+
 def lint_case(case: Case) -> list[Issue]:
     """Every warning of one case, each message ending with its rule id in parentheses."""
     return [
@@ -90,9 +105,9 @@ def lint(corpus: Corpus) -> list[Problem]:
     """Every warning of the loaded cases, located in their files."""
     problems: list[Problem] = []
     for case in corpus.cases:
-        if case.id in corpus.lints:  # found while loading, from the document already parsed
-            problems += corpus.lints[case.id]
+        if key_of(case) in corpus.lints:  # found while loading, from the document already parsed
+            problems += corpus.lints[key_of(case)]
         elif issues := lint_case(case):  # a corpus loaded without lint: read the positions again
-            doc, _ = parse_file(Path(corpus.files[case.id]))
+            doc, _ = parse_file(Path(corpus.file_of(case)))
             problems += [doc.problem(issue) for issue in issues]
     return sorted(problems)

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from signalscore.cache import Cache, Stored, wanted
 from signalscore.case import Case, case_issues, coding_issues
+from signalscore.coders import Key, choose, group_issues, key_of
 from signalscore.document import Document, parse_file
 from signalscore.errors import InputError, Issue, Loc, Problem, UsageError, excerpt
 from signalscore.inputs import Scope
@@ -27,20 +28,39 @@ M = TypeVar("M", bound=BaseModel)
 
 @dataclass
 class Corpus:
-    """Cases and the rubric each is scored with."""
+    """Cases and the rubric each is scored with; several coders' files of one id are told apart by coder."""
 
     rubrics: dict[str, Rubric] = field(default_factory=dict)
     cases: list[Case] = field(default_factory=list)
-    rubric_of: dict[str, str] = field(default_factory=dict)
-    files: dict[str, Path] = field(default_factory=dict)
+    rubric_of: dict[Key, str] = field(default_factory=dict)  # by (id, coder): signalscore.coders.key_of
+    files: dict[Key, Path] = field(default_factory=dict)
     inputs: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     rubrics_dir: Path = Path("rubrics")
-    lints: dict[str, list[Problem]] = field(default_factory=dict)  # by case id, when loaded with lint or cache
+    lints: dict[Key, list[Problem]] = field(default_factory=dict)  # when loaded with lint or cache
+    notes: list[str] = field(default_factory=list)  # what the choice of codings warns about (see scored)
+    whose: dict[str, str] = field(default_factory=dict)  # row label -> whose coding, for ids coded several times
+    source: Corpus | None = None  # the loaded corpus a scored one was chosen from (every coder's coding)
 
     def rubric_for(self, case: Case) -> Rubric:
         """The rubric a case is scored with."""
-        return self.rubrics[self.rubric_of[case.id]]
+        return self.rubrics[self.rubric_of[key_of(case)]]
+
+    def file_of(self, case: Case) -> Path:
+        """The file a case was loaded from."""
+        return self.files[key_of(case)]
+
+    def scored(self, coder: str | None = None) -> Corpus:
+        """The corpus a scoring command scores: one coding per id, or each as its own ID@CODER row (section 8)."""
+        choice = choose(self.cases, coder)
+        corpus = Corpus(self.rubrics, inputs=self.inputs, warnings=self.warnings, rubrics_dir=self.rubrics_dir)
+        corpus.notes, corpus.whose, corpus.source = choice.warnings, choice.whose, self
+        for case in choice.cases:
+            source = key_of(choice.sources[case.id])
+            corpus.cases.append(case)
+            corpus.rubric_of[key_of(case)] = self.rubric_of[source]
+            corpus.files[key_of(case)] = self.files[source]
+        return corpus
 
 
 def kind_of(data: Any) -> str | None:
@@ -196,6 +216,12 @@ def _unique_ids(items: Sequence[_Checked[Any]], noun: str) -> list[Problem]:
     return problems
 
 
+def _shared_ids(items: Sequence[_Checked[Case]]) -> list[Problem]:
+    """Files that share a case id: duplicates, and adjudication that names what is not there."""
+    found = group_issues([c.item for c in items], [c.doc.path for c in items])
+    return [problem for i, issue in found for problem in items[i].located([issue])]
+
+
 def _library(rubrics_dir: Path, known: set[str], parsed: _Parsed, scope: Scope) -> None:
     """Add the rubrics of the rubrics folder (files not already read)."""
     if not rubrics_dir.is_dir():
@@ -253,11 +279,11 @@ def _assign(checked: _Checked[Case], corpus: Corpus, parsed: _Parsed, override: 
         return checked.located([Issue(("rubric",), message)])
     if checked.valid:
         corpus.rubrics.setdefault(rubric.id, rubric)
-        corpus.rubric_of[case.id] = rubric.id
+        corpus.rubric_of[key_of(case)] = rubric.id
         corpus.cases.append(case)
-        corpus.files[case.id] = Path(checked.doc.path)
+        corpus.files[key_of(case)] = Path(checked.doc.path)
         if checked.lints is not None:
-            corpus.lints[case.id] = checked.lints
+            corpus.lints[key_of(case)] = checked.lints
     differs = override is not None and override.id != case.rubric
     return checked.located(coding_issues(case, rubric, override=differs))
 
@@ -305,7 +331,7 @@ def _load(paths: Sequence[Path], rubric: str | None, rubrics_dir: Path, parsed: 
     override = _override(rubric, parsed, rubrics_dir, scope) if rubric else None
     rubrics = {override.id: override} if override else valid
     corpus = Corpus(rubrics=rubrics, inputs=parsed.read, rubrics_dir=rubrics_dir)
-    problems = parsed.problems + _unique_ids(parsed.rubrics, "rubric") + _unique_ids(parsed.cases, "case")
+    problems = parsed.problems + _unique_ids(parsed.rubrics, "rubric") + _shared_ids(parsed.cases)
     for case in parsed.cases:
         problems += _assign(case, corpus, parsed, override)
     corpus.warnings = [p for p in problems if p.severity == "warning"]

@@ -10,10 +10,11 @@ from typing import Any
 import pandas as pd
 
 from signalscore.case import Case, case_issues
+from signalscore.coders import group_issues
 from signalscore.codings import Codings
-from signalscore.document import parse_file
+from signalscore.document import Document, parse_file
 from signalscore.engine import score_codings
-from signalscore.errors import InputError, Issue, Problem, UsageError, excerpt
+from signalscore.errors import InputError, Problem, UsageError, excerpt
 from signalscore.inputs import Scope
 from signalscore.loader import kind_of, validate_model, yaml_files
 from signalscore.render import grid, markup_of, plain, to_json
@@ -45,18 +46,17 @@ def read_cases(paths: Sequence[Path], follow_links: bool = False) -> tuple[list[
     """Every case file under the paths (other YAML files are skipped), and the files read."""
     files, problems = yaml_files(paths, Scope.of(paths, follow_links))
     cases: list[Case] = []
-    first: dict[str, str] = {}
+    docs: list[Document] = []
     for path in files:
         doc, found = parse_file(path)
         if not found and kind_of(doc.data) == "case":
             case, found = validate_model(Case, doc)
             found += [doc.problem(issue) for issue in case_issues(case)] if case else []
-            if case and case.id in first:
-                found.append(doc.problem(Issue(("id",), f"duplicate case id {case.id!r} (first in {first[case.id]})")))
             if case and not found:
-                first[case.id] = doc.path
                 cases.append(case)
+                docs.append(doc)
         problems += found
+    problems += [docs[i].problem(issue) for i, issue in group_issues(cases, [d.path for d in docs])]
     if problems:
         raise InputError(problems)
     return cases, files

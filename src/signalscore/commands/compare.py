@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from signalscore.cli import (
+    CoderOpt,
     FollowLinks,
     Format,
     FormatOpt,
@@ -20,7 +21,7 @@ from signalscore.cli import (
     app,
     emit,
     guard,
-    load_corpus,
+    scoring_corpus,
 )
 
 BaselineOpt = Annotated[
@@ -47,6 +48,7 @@ def compare(
     rubrics_dir: RubricsDir = Path("rubrics"),
     follow_links: FollowLinks = False,
     no_cache: NoCacheOpt = False,
+    coder: CoderOpt = None,
     baseline: BaselineOpt = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
@@ -60,8 +62,12 @@ def compare(
         from signalscore.compare import compare_all
         from signalscore.render import render_compare
 
-        corpus = load_corpus(paths, rubric, rubrics_dir, follow_links, no_cache)
+        corpus = scoring_corpus(paths, rubric, rubrics_dir, follow_links, no_cache, coder)
         comparisons = compare_all(score_corpus(corpus), corpus.rubrics, baseline)
-        emit(render_compare(comparisons, fmt.value, precision, max_cases=max_cases), output, corpus.inputs)
+        emit(
+            render_compare(comparisons, fmt.value, precision, max_cases=max_cases, whose=corpus.whose),
+            output,
+            corpus.inputs,
+        )
 
     guard(body)

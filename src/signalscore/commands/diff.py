@@ -8,7 +8,20 @@ from typing import Annotated
 
 import typer
 
-from signalscore.cli import FollowLinks, Format, FormatOpt, OutputOpt, Paths, PrecisionOpt, app, emit, guard, names
+from signalscore.cli import (
+    CoderOpt,
+    FollowLinks,
+    Format,
+    FormatOpt,
+    OutputOpt,
+    Paths,
+    PrecisionOpt,
+    app,
+    emit,
+    guard,
+    names,
+    print_notes,
+)
 from signalscore.errors import UsageError
 from signalscore.safe_text import one_line
 
@@ -24,15 +37,20 @@ def diff(
     output: OutputOpt = None,
     precision: PrecisionOpt = 1,
     follow_links: FollowLinks = False,
+    coder: CoderOpt = None,
 ) -> None:
     """Compare two versions of a rubric: what changed, and each case's score and rank under both."""
 
     def body() -> None:
+        from signalscore.coders import choose
         from signalscore.rescore import read_cases, read_rubric, render_diff, rescore
         from signalscore.rubric_diff import rubric_changes
 
         before, after = read_rubric(old, follow_links), read_rubric(new, follow_links)
         cases, files = read_cases(paths or [Path("cases")], follow_links)
+        choice = choose(cases, coder)
+        print_notes(choice.warnings)
+        cases = choice.cases
         ids = {before.id, after.id}
         chosen = [c for c in cases if c.rubric in ids]
         if not chosen:

@@ -7,7 +7,9 @@ from typing import Annotated
 
 import typer
 
+from signalscore.case import Case
 from signalscore.cli import (
+    CoderOpt,
     FollowLinks,
     Format,
     FormatOpt,
@@ -20,8 +22,8 @@ from signalscore.cli import (
     app,
     emit,
     guard,
-    load_corpus,
     names,
+    scoring_corpus,
 )
 from signalscore.errors import UsageError
 
@@ -34,6 +36,7 @@ def explain(
     rubrics_dir: RubricsDir = Path("rubrics"),
     follow_links: FollowLinks = False,
     no_cache: NoCacheOpt = False,
+    coder: CoderOpt = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
     precision: PrecisionOpt = 1,
@@ -45,12 +48,23 @@ def explain(
         from signalscore.render import render_explain
 
         as_file = Path(case).is_file()
-        corpus = load_corpus([Path(case)] if as_file else paths, rubric, rubrics_dir, follow_links, no_cache)
-        chosen = corpus.cases[0] if as_file else next((c for c in corpus.cases if c.id == case), None)
-        if chosen is None:
-            known = ", ".join(sorted(c.id for c in corpus.cases))
-            raise UsageError(f"no case {case!r} in {names(paths)} (cases: {known})")
-        text = render_explain(score_corpus(corpus), corpus.rubric_for(chosen), chosen, fmt.value, precision)
+        corpus = scoring_corpus([Path(case)] if as_file else paths, rubric, rubrics_dir, follow_links, no_cache, coder)
+        chosen = corpus.cases[0] if as_file else find(corpus.cases, case, names(paths))
+        text = render_explain(
+            score_corpus(corpus), corpus.rubric_for(chosen), chosen, fmt.value, precision, whose=corpus.whose
+        )
         emit(text, output, corpus.inputs)
 
     guard(body)
+
+
+def find(cases: list[Case], wanted: str, where: str) -> Case:
+    """The case with this id or row label (ID@CODER); a usage error names the rows to choose from."""
+    for case in cases:
+        if case.id == wanted:
+            return case
+    rows = [c.id for c in cases if c.id.startswith(f"{wanted}@")]
+    if rows:
+        raise UsageError(f"case {wanted!r} has several codings ({', '.join(rows)}): name one, or choose with --coder")
+    known = ", ".join(sorted(c.id for c in cases))
+    raise UsageError(f"no case {wanted!r} in {where} (cases: {known})")

@@ -7,7 +7,18 @@ from typing import Annotated
 
 import typer
 
-from signalscore.cli import FollowLinks, NoCacheOpt, Paths, PrecisionOpt, RubricOpt, RubricsDir, app, guard, load_corpus
+from signalscore.cli import (
+    CoderOpt,
+    FollowLinks,
+    NoCacheOpt,
+    Paths,
+    PrecisionOpt,
+    RubricOpt,
+    RubricsDir,
+    app,
+    guard,
+    scoring_corpus,
+)
 from signalscore.commands.compare import BaselineOpt, MaxCasesOpt
 from signalscore.errors import UsageError
 
@@ -30,6 +41,7 @@ def report(
     rubrics_dir: RubricsDir = Path("rubrics"),
     follow_links: FollowLinks = False,
     no_cache: NoCacheOpt = False,
+    coder: CoderOpt = None,
     baseline: BaselineOpt = None,
     precision: PrecisionOpt = 1,
     max_cases: MaxCasesOpt = 50,
@@ -45,7 +57,7 @@ def report(
         fmt = REPORT_FORMATS.get(output.suffix.lower())
         if fmt is None:
             raise UsageError(f"--output {output}: name a .html or .md file")
-        corpus = load_corpus(paths, rubric, rubrics_dir, follow_links, no_cache)
+        corpus = scoring_corpus(paths, rubric, rubrics_dir, follow_links, no_cache, coder)
         chart = output.with_suffix(".png")
         files = [chart, output] if fmt == "markdown" else [output]
         for path in files:  # before the work of drawing: a target that cannot be written fails fast

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from signalscore.cli import (
+    CoderOpt,
     FollowLinks,
     Format,
     FormatOpt,
@@ -17,7 +18,7 @@ from signalscore.cli import (
     app,
     emit,
     guard,
-    load_corpus,
+    scoring_corpus,
 )
 
 
@@ -28,6 +29,7 @@ def score(
     rubrics_dir: RubricsDir = Path("rubrics"),
     follow_links: FollowLinks = False,
     no_cache: NoCacheOpt = False,
+    coder: CoderOpt = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
     precision: PrecisionOpt = 1,
@@ -38,7 +40,7 @@ def score(
         from signalscore.api import score as score_corpus
         from signalscore.render import render_scores
 
-        corpus = load_corpus(paths, rubric, rubrics_dir, follow_links, no_cache)
+        corpus = scoring_corpus(paths, rubric, rubrics_dir, follow_links, no_cache, coder)
         text = render_scores(score_corpus(corpus), corpus.rubrics, fmt.value, precision)
         emit(text, output, corpus.inputs)
 

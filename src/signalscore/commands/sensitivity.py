@@ -11,6 +11,7 @@ from typing import Annotated, Any, TextIO
 import typer
 
 from signalscore.cli import (
+    CoderOpt,
     FollowLinks,
     Format,
     FormatOpt,
@@ -23,7 +24,7 @@ from signalscore.cli import (
     app,
     emit,
     guard,
-    load_corpus,
+    scoring_corpus,
 )
 from signalscore.errors import UsageError
 
@@ -56,6 +57,14 @@ MaxMemory = Annotated[
         help="Refuse, before starting, a run estimated to need more memory than this (e.g. 512MB, 16GB).",
     ),
 ]
+CodersFlag = Annotated[
+    bool,
+    typer.Option(
+        "--coders",
+        help="Also draw, per case coded independently by two or more coders, whose coding is scored; "
+        "report each such case's spread and the share of it that comes from the choice of coder.",
+    ),
+]
 # Runs shorter than this show no progress bar at all.
 PROGRESS_AFTER = 0.5
 
@@ -67,6 +76,7 @@ def sensitivity(
     rubrics_dir: RubricsDir = Path("rubrics"),
     follow_links: FollowLinks = False,
     no_cache: NoCacheOpt = False,
+    coder: CoderOpt = None,
     draws: Draws = 10_000,
     seed: Seed = 0,
     weight_spread: Spread = 0.5,
@@ -76,6 +86,7 @@ def sensitivity(
     output: OutputOpt = None,
     precision: PrecisionOpt = 1,
     max_memory: MaxMemory = "4GB",
+    coders: CodersFlag = False,
 ) -> None:
     """How sure is the ranking: score and rank spread over draws, break-even weights, Sobol indices."""
 
@@ -86,10 +97,15 @@ def sensitivity(
 
         check_options(weight_spread, sobol_samples, draws)
         limit = parse_bytes(max_memory)
-        corpus = load_corpus(paths, rubric, rubrics_dir, follow_links, no_cache)
+        corpus = scoring_corpus(paths, rubric, rubrics_dir, follow_links, no_cache, coder)
         settings = Settings(draws=draws, seed=seed, spread=weight_spread)
         reports = run(corpus, settings, sobol_pair, sobol_samples, limit)
-        emit(render(reports, fmt.value, precision), output, corpus.inputs)
+        text = render(reports, fmt.value, precision)
+        if coders:
+            from signalscore.sensitivity.coders import with_coders
+
+            text = with_coders(text, coder_spreads(corpus, settings, limit), fmt.value, precision)
+        emit(text, output, corpus.inputs)
 
     guard(body)
 
@@ -116,7 +132,7 @@ def run(corpus: Any, settings: Any, pair: tuple[str, str] | None, samples: int, 
     from signalscore.sensitivity.analysis import PAIRWISE_CASES, analyze
     from signalscore.sensitivity.budget import Size, check
 
-    groups = {rid: [c for c in corpus.cases if corpus.rubric_of[c.id] == rid] for rid in corpus.rubrics}
+    groups = {rid: [c for c in corpus.cases if corpus.rubric_for(c).id == rid] for rid in corpus.rubrics}
     groups = {rid: cases for rid, cases in groups.items() if cases}
     if pair is not None and not any({c.id for c in cases} >= set(pair) for cases in groups.values()):
         raise UsageError(f"--sobol-pair: no rubric scores both {pair[0]!r} and {pair[1]!r}")
@@ -128,6 +144,23 @@ def run(corpus: Any, settings: Any, pair: tuple[str, str] | None, samples: int, 
         r = corpus.rubrics[rid]
         reports.append(analyze(r, collected(corpus, r, cases), settings, (pair, sobol[rid]), progress_bar(sys.stderr)))
     return reports
+
+
+def coder_spreads(corpus: Any, settings: Any, limit: int) -> list[Any]:
+    """Per rubric, the spread of each case coded by two or more coders with the coder drawn (--coders)."""
+    from signalscore.agreement import independent
+    from signalscore.sensitivity.coders import coder_spread
+
+    loaded = corpus.source or corpus
+    spreads = []
+    for rid, r in loaded.rubrics.items():
+        units = independent([c for c in loaded.cases if loaded.rubric_for(c).id == rid])
+        rows = sum(len(held) for held in units.values())
+        if rows * settings.draws * 8 * 2 > limit:  # the scores of every draw of every coding, and a copy
+            raise UsageError(f"--coders: {rows} codings x {settings.draws:,} draws need more than --max-memory")
+        if units:
+            spreads.append(coder_spread(r, units, settings))
+    return spreads
 
 
 def progress_bar(stream: TextIO, width: int = 30) -> Callable[[int, int], None] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -14,7 +15,7 @@ from signalscore.render.compare_data import comparison_csv, comparison_json
 from signalscore.render.explain import shown_value
 from signalscore.render.markup import Markup, markup_of
 from signalscore.render.scores import heading
-from signalscore.render.tabular import drawer, fill, fit, terminal_width, widest
+from signalscore.render.tabular import drawer, fill, fit, terminal_width, to_json, widest
 
 LABEL = "feature"
 # Display formats summarise beyond this many cases per rubric: a table nobody could read otherwise.
@@ -149,14 +150,21 @@ def _summary_note(comp: Comparison, max_cases: int, markup: Markup, width: int |
     return markup.paragraph([fill(markup.escape(note), width)])
 
 
-def render_comparison(comp: Comparison, fmt: str, precision: int, width: int, max_cases: int = MAX_CASES) -> str:
+def render_comparison(
+    comp: Comparison,
+    fmt: str,
+    precision: int,
+    width: int,
+    max_cases: int = MAX_CASES,
+    whose: Mapping[str, str] | None = None,
+) -> str:
     """One rubric's comparison: heading, table, legend, and what changed (summarised beyond max_cases)."""
     markup = markup_of(fmt)
     summarised = len(comp.ids) > max_cases
     table, prefix = _table(head(comp, max_cases) if summarised else comp, fmt, precision, width)
     wrap = width if fmt == "table" else None
     title = markup.heading(fill(markup.escape(heading(comp.rubric)), wrap), 3)
-    blocks = [title, table, _legend(comp, markup, prefix, wrap)]
+    blocks = [title, table, _legend(comp, markup, prefix, wrap), _codings_note(comp, whose or {}, markup, wrap)]
     if summarised:
         blocks.append(_summary_note(comp, max_cases, markup, wrap))
     if comp.pairs:
@@ -166,16 +174,28 @@ def render_comparison(comp: Comparison, fmt: str, precision: int, width: int, ma
 
 
 def render_compare(
-    comps: Sequence[Comparison], fmt: str, precision: int = 1, width: int | None = None, max_cases: int = MAX_CASES
+    comps: Sequence[Comparison],
+    fmt: str,
+    precision: int = 1,
+    width: int | None = None,
+    max_cases: int = MAX_CASES,
+    whose: Mapping[str, str] | None = None,
 ) -> str:
     """The `compare` command's output, a comparison per rubric; the table format fits `width` (default: terminal).
 
     Display formats show at most `max_cases` cases per rubric (and what changed for the largest moves);
-    json and csv carry every case.
+    json and csv carry every case. whose: row label -> whose coding, for cases coded several times.
     """
     if fmt == "json":
-        return comparison_json(comps, precision)
+        text = comparison_json(comps, precision)
+        return to_json({**json.loads(text), "codings": dict(whose)}) if whose else text
     if fmt == "csv":
         return comparison_csv(comps)
     limit = width or terminal_width()
-    return "\n".join(render_comparison(c, fmt, precision, limit, max_cases) for c in comps)
+    return "\n".join(render_comparison(c, fmt, precision, limit, max_cases, whose) for c in comps)
+
+
+def _codings_note(comp: Comparison, whose: Mapping[str, str], markup: Markup, width: int | None) -> str:
+    """Whose coding each case of the comparison that is coded several times shows; empty when none is."""
+    shown = "; ".join(f"{row}: {whose[row]}" for row in map(str, comp.ids) if row in whose)
+    return markup.paragraph([fill(markup.escape(f"Codings shown: {shown}."), width)]) if shown else ""

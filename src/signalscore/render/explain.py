@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -101,8 +102,10 @@ def evidence_items(case: Case, rubric: Rubric, markup: Markup, width: int | None
     return items
 
 
-def summary_lines(scores: Scores, rubric: Rubric, case: Case, precision: int) -> list[str]:
-    """Who signals to whom and when; score, bounds, coverage, rank."""
+def summary_lines(
+    scores: Scores, rubric: Rubric, case: Case, precision: int, whose: Mapping[str, str] | None = None
+) -> list[str]:
+    """Who signals to whom and when; score, bounds, coverage, rank; whose coding, where a case has several."""
     part = scores.of(rubric.id)
     i = part.row(case.id)
     period = f", {case.period.start} to {case.period.end}" if case.period else ""
@@ -112,6 +115,7 @@ def summary_lines(scores: Scores, rubric: Rubric, case: Case, precision: int) ->
         f"{case.sender} -> {case.recipient}{period}; rubric {rubric.id} {rubric.version}",
         f"{score} (bounds {part.score_low[i]:.{precision}f} to {part.score_high[i]:.{precision}f}), "
         f"coverage {part.coverage[i]:.2f}, rank {rank}",
+        *([f"the coding shown: {whose[case.id]}"] if whose and case.id in whose else []),
         *penalty_lines(part, rubric, i),
     ]
 
@@ -129,9 +133,11 @@ def penalty_lines(part: Scored, rubric: Rubric, i: int) -> list[str]:
     return lines
 
 
-def explain_json(scores: Scores, rubric: Rubric, case: Case) -> str:
-    """The case as the contract's JSON object, with labels, rationales, evidence and sources."""
+def explain_json(scores: Scores, rubric: Rubric, case: Case, whose: Mapping[str, str] | None = None) -> str:
+    """The case as the contract's JSON object, with labels, rationales, evidence, sources and its coder."""
     data = case_json(scores, rubric, case.id)
+    if whose and case.id in whose:
+        data["coding"] = whose[case.id]
     for item in data["features"]:
         coding = case.coding(item["id"])
         item["label"] = rubric.feature(item["id"]).scale.label_of(coding.value)  # type: ignore[union-attr]
@@ -154,14 +160,22 @@ def _quotes(case: Case, feature_id: str, markup: Markup) -> str:
     return " | ".join(f"[{e.source}] {markup.quote(e.quote)} ({_citation(case, e.source, markup)})" for e in evidence)
 
 
-def explain_blocks(scores: Scores, rubric: Rubric, case: Case, fmt: str, precision: int, width: int) -> list[str]:
+def explain_blocks(
+    scores: Scores,
+    rubric: Rubric,
+    case: Case,
+    fmt: str,
+    precision: int,
+    width: int,
+    whose: Mapping[str, str] | None = None,
+) -> list[str]:
     """Heading, summary, table and evidence of one case, as blocks of markup in a display format."""
     markup = markup_of(fmt)
     frame = grouped(explain_frame(scores, rubric, case, full=fmt != "table"), rubric, markup)
     table = grid(frame, fmt, precision, width=width, shrink=["level", "feature"], short=SHORT_HEADERS, marked=True)
     wrap = width if fmt == "table" else None
     items = evidence_items(case, rubric, markup, wrap)
-    summary = [fill(markup.escape(line), wrap) for line in summary_lines(scores, rubric, case, precision)]
+    summary = [fill(markup.escape(line), wrap) for line in summary_lines(scores, rubric, case, precision, whose)]
     return [
         markup.heading(fill(markup.escape(f"{case.id}: {case.title}"), wrap), 3),
         markup.paragraph(summary),
@@ -172,12 +186,20 @@ def explain_blocks(scores: Scores, rubric: Rubric, case: Case, fmt: str, precisi
 
 
 def render_explain(
-    scores: Scores, rubric: Rubric, case: Case, fmt: str, precision: int = 1, width: int | None = None
+    scores: Scores,
+    rubric: Rubric,
+    case: Case,
+    fmt: str,
+    precision: int = 1,
+    width: int | None = None,
+    whose: Mapping[str, str] | None = None,
 ) -> str:
-    """The `explain` command's output; the table format fits `width` (default: the terminal's)."""
+    """The `explain` command's output; the table format fits `width` (default: the terminal's).
+
+    whose: row label -> whose coding it is, said for a case coded several times."""
     if fmt == "json":
-        return explain_json(scores, rubric, case)
+        return explain_json(scores, rubric, case, whose)
     if fmt == "csv":
         return _explain_csv(scores, rubric, case)
-    blocks = explain_blocks(scores, rubric, case, fmt, precision, width or terminal_width())
+    blocks = explain_blocks(scores, rubric, case, fmt, precision, width or terminal_width(), whose)
     return markup_of(fmt).document(blocks)

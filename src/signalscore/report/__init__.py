@@ -12,7 +12,13 @@ from signalscore.loader import Corpus
 from signalscore.render.markup import markup_of
 from signalscore.report.chart import ALT_TEXT, contributions_chart
 from signalscore.report.page import html_page
-from signalscore.report.sections import cases_section, chart_section, comparison_section, rubric_section
+from signalscore.report.sections import (
+    agreement_section,
+    cases_section,
+    chart_section,
+    comparison_section,
+    rubric_section,
+)
 
 # The comparison table and the explained cases stop at this many cases per rubric, with a note.
 REPORT_CASES = 50
@@ -62,6 +68,7 @@ def build_report(
         blocks += rubric_section(comp.rubric, fmt)
     blocks += comparison_section(comps, fmt, precision, max_cases)
     blocks += chart_section(fmt, source, ALT_TEXT)
+    blocks += agreement_section(corpus, fmt, precision)
     blocks += cases_section(scores, comps, {c.id: c for c in corpus.cases}, fmt, precision, max_cases)
     body = markup.document(blocks)
     return Report(html_page(title, body) if fmt == "html" else body, chart)

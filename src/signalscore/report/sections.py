@@ -7,6 +7,7 @@ import pandas as pd
 from signalscore.case import Case
 from signalscore.compare import Comparison
 from signalscore.engine import Scores, Weights, base_weights
+from signalscore.loader import Corpus
 from signalscore.penalty import penalty_columns
 from signalscore.render.compare import render_comparison
 from signalscore.render.explain import explain_blocks
@@ -16,6 +17,8 @@ from signalscore.rubric import Rubric
 
 # Report pages are read in a browser or an editor, never fitted to a terminal.
 NO_LIMIT = 10_000
+# The agreement section lists this many disagreements per rubric, the largest.
+REPORT_DISAGREEMENTS = 10
 
 
 def weights_frame(rubric: Rubric) -> pd.DataFrame:
@@ -91,3 +94,19 @@ def comparison_section(comps: list[Comparison], fmt: str, precision: int, max_ca
         markup.heading("Comparison", 2),
         *(render_comparison(c, fmt, precision, NO_LIMIT, max_cases).rstrip("\n") for c in comps),
     ]
+
+
+def agreement_section(corpus: Corpus, fmt: str, precision: int) -> list[str]:
+    """Agreement between coders (alpha per feature with intervals, the largest disagreements), where some case
+    is coded by two or more; nothing otherwise."""
+    from signalscore.agreement import agreements
+    from signalscore.render.agreement import agreement_blocks
+
+    results = agreements(corpus)
+    if not results:
+        return []
+    markup = markup_of(fmt)
+    blocks = [markup.heading("Agreement between coders", 2)]
+    for result in results:
+        blocks += agreement_blocks(result, fmt, max(precision, 2), NO_LIMIT, REPORT_DISAGREEMENTS)
+    return blocks
