@@ -145,3 +145,15 @@ def test_diff_describes_a_change_to_penalty(cli: Callable[..., Run], tmp_path: P
     assert run.code == 0, run.err
     assert "negative (absence earns the weight)" in run.out
     assert "penalty (absence adds nothing, presence subtracts)" in run.out
+
+
+def test_score_table_and_report_say_what_penalties_do(cli: Callable[..., Run], tmp_path: Path) -> None:
+    table = cli("score", "cases", "--rubrics-dir", "rubrics", "-f", "csv", cwd=PENALTY).out
+    assert table.splitlines()[0].endswith(",clipped")
+    assert [line.split(",")[-1] for line in table.splitlines()[1:]] == ["False", "False", "True"]
+    out = tmp_path / "report.md"
+    run = cli("report", "cases", "--rubrics-dir", "rubrics", "-o", str(out), cwd=PENALTY)
+    assert run.code == 0, run.err
+    text = out.read_text(encoding="utf-8")
+    assert "for a penalty, the most it can subtract" in text
+    assert "clipped: penalties outweigh the support in words" in text

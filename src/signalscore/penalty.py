@@ -26,8 +26,10 @@ if TYPE_CHECKING:
     from signalscore.rubric import Rubric
 
 # An unknown penalty's presence under each policy; None: inactive (section 9: absent under zero,
-# half present under midpoint, inactive under renormalize; fully present in score_low, absent in score_high).
-PENALTY_FILL: dict[str, float | None] = {"zero": None, "midpoint": 0.5, "renormalize": None, "low": 1.0, "high": None}
+# half present under midpoint, inactive under renormalize; fully present in score_low, absent in score_high,
+# where it stays active at v = 0 if the policy made it active: a dimension it holds at the minimum in the
+# score must not drop out of score_high, or score_high could fall below the score).
+PENALTY_FILL: dict[str, float | None] = {"zero": None, "midpoint": 0.5, "renormalize": None, "low": 1.0}
 
 
 def penalty_columns(rubric: Rubric) -> np.ndarray:
@@ -163,7 +165,8 @@ def score_penalized(codings: Codings) -> Scored:
     fill = POLICY_SIGNAL.get(policy)
     point = Penalized.of(w, pen, *evaluation(status, signal, pen, fill, PENALTY_FILL[policy]))
     bound_low = Penalized.of(w, pen, *evaluation(status, signal, pen, 0.0, PENALTY_FILL["low"]))
-    bound_high = Penalized.of(w, pen, *evaluation(status, signal, pen, 1.0, PENALTY_FILL["high"]))
+    absent = None if PENALTY_FILL[policy] is None else 0.0
+    bound_high = Penalized.of(w, pen, *evaluation(status, signal, pen, 1.0, absent))
     _, s = evaluation(status, signal, pen, fill, PENALTY_FILL[policy])
     score = point.scored(low, span)
     coded, known = _weight_sums(w, status == CODED), _weight_sums(w, status != NA)

@@ -72,6 +72,8 @@ class Scored:
         for key in CASE_KEYS[:-1]:
             frame[key] = getattr(self, key)
         frame["rank"] = pd.array(self.rank, dtype="Int64")
+        if self.clipped is not None:
+            frame["clipped"] = np.asarray(self.clipped.any(axis=1))
         return frame
 
     def dimension_frame(self) -> pd.DataFrame:

@@ -44,6 +44,9 @@ def score_frame(scores: Scores, rubric: Rubric) -> pd.DataFrame:
         frame[key] = getattr(part, key)[order]
     for j, d in enumerate(rubric.dimensions):
         frame[d.id] = part.dimensions[order, j]
+    clipped = None if part.clipped is None else np.asarray(part.clipped.any(axis=1))[order]
+    if clipped is not None and clipped.any():  # penalties outweighed the support of some dimension: say where
+        frame["clipped"] = clipped
     return frame
 
 

@@ -43,7 +43,10 @@ def rubric_section(rubric: Rubric, fmt: str) -> list[str]:
     if rubric.dimensions:
         dims = ", ".join(f"{d.label} (weight {d.weight:g})" for d in rubric.dimensions)
         lines.append(f"Dimensions: {dims}.")
-    lines.append("Share: a feature's part of the score when every feature is coded.")
+    share = "Share: a feature's part of the score when every feature is coded"
+    if rubric.has_penalties:
+        share += "; for a penalty, the most it can subtract (it adds nothing when absent)"
+    lines.append(share + ".")
     blocks = [markup.heading(markup.escape(f"Rubric {rubric.id} {rubric.version}"), 2)]
     if rubric.description:
         blocks.append(markup.paragraph([markup.escape(" ".join(rubric.description.split()))]))
