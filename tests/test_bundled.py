@@ -14,14 +14,20 @@ BUNDLED = ["cn-ru-2008-georgia", "cn-ru-2014-crimea", "cn-ru-2022-ukraine"]
 
 @pytest.mark.parametrize("path", SHIPPED)
 def test_shipped_file_loads(path: str) -> None:
-    corpus = load([ROOT / path], rubrics_dir=ROOT / "rubrics")
+    # An adjudicated file is checked beside the codings it adjudicates (alone, it is an error by design).
+    paths = [ROOT / "cases"] if path.startswith("cases/adjudicated/") else [ROOT / path]
+    corpus = load(paths, rubrics_dir=ROOT / "rubrics")
     assert corpus.rubrics
+    assert not path.startswith("cases/") or any(str(f).endswith(path) for f in corpus.inputs)
 
 
 def test_bundled_cases_score_with_full_evidence() -> None:
     corpus = load_cases(ROOT / "cases", rubrics_dir=ROOT / "rubrics")
-    assert sorted(c.id for c in corpus.cases) == BUNDLED
+    # Each bundled case is coded twice, blind, and adjudicated: three files an id; the adjudicated one is scored.
+    assert sorted({c.id for c in corpus.cases}) == BUNDLED and len(corpus.cases) == 3 * len(BUNDLED)
+    assert sorted(c.id for c in corpus.cases if c.adjudicates) == BUNDLED
     scores = score(corpus)
+    assert sorted(scores.cases["case"]) == BUNDLED
     assert scores.cases["score"].notna().all()
     assert set(scores.cases["rank"]) == {1, 2, 3}
     for case in corpus.cases:
