@@ -70,7 +70,7 @@ def _report(cli: Cli, target: Path, cwd: Path = DEMO, *args: str) -> str:
 
 
 def _quotes(cases_dir: Path, rubrics_dir: Path) -> list[str]:
-    corpus = load_cases(cases_dir, rubrics_dir=rubrics_dir)
+    corpus = load_cases(cases_dir, rubrics_dir=rubrics_dir).scored()  # the codings the report shows
     return [" ".join(e.quote.split()) for c in corpus.cases for coding in c.codings.values() for e in coding.evidence]
 
 

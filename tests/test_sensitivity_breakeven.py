@@ -27,7 +27,7 @@ FACTORS = np.geomspace(1e-6, 1e6, 2001)
 
 
 def corpus_of(root: Path) -> tuple[Rubric, list[Case]]:
-    corpus = load([root / "cases"], rubrics_dir=root / "rubrics")
+    corpus = load([root / "cases"], rubrics_dir=root / "rubrics").scored()  # one coding per id, as commands score
     return next(iter(corpus.rubrics.values())), corpus.cases
 
 

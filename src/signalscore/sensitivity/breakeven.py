@@ -14,11 +14,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from signalscore.engine import Weights
+from signalscore.penalty import drawn_fraction
 from signalscore.rubric import Rubric
 from signalscore.sensitivity.cases import CaseSet
 
 # Quadratic coefficients this small, relative to the largest, are float noise.
 EPS = 1e-12
+# With penalties, the factors searched for a sign change of the gap (then bisected): 1e-6 to 1e6.
+GRID = np.geomspace(1e-6, 1e6, 4001)
+BISECTIONS = 60
 
 
 @dataclass(frozen=True)
@@ -158,8 +162,51 @@ def _entry(cases: CaseSet, i: int, target: Target, form: np.ndarray, tied: bool)
         return BreakEven(above, below, target, 1.0, "tied")
     if not form[[1, 3], i].any() and not form[[1, 3], i + 1].any():  # the weight moves neither score
         return BreakEven(above, below, target, None, "inactive")
-    factor = tie_factor(form[:, i], form[:, i + 1])
+    if cases.rubric.has_penalties:
+        factor = penalty_tie_factor(cases, i, target)
+    else:
+        factor = tie_factor(form[:, i], form[:, i + 1])
     return BreakEven(above, below, target, factor, "never" if factor is None else "swap")
+
+
+def _gap(cases: CaseSet, i: int, target: Target, factors: np.ndarray) -> np.ndarray:
+    """(score(i) - score(i + 1)) / span with one raw weight times each factor, by section 9's arithmetic."""
+    active, signal = cases.active()
+    w = cases.weights
+    feature = np.repeat(w.feature[None], len(factors), axis=0)
+    dimension = np.repeat(w.dimension[None], len(factors), axis=0)
+    (feature if target.kind == "feature" else dimension)[:, target.index] *= factors
+    rows = [i, i + 1]
+    drawn = np.broadcast_to(signal[rows][None], (len(factors), *signal[rows].shape))
+    fraction = drawn_fraction(w, cases.penalty, active[rows], drawn, feature, dimension)
+    return np.asarray(fraction[:, 0] - fraction[:, 1])
+
+
+def penalty_tie_factor(cases: CaseSet, i: int, target: Target) -> float | None:
+    """With penalties a dimension can clip part-way along t, so a score is Möbius in t only piecewise: the
+    tie nearest to 1 is found as a sign change of the exact gap on a fine grid (1e-6 to 1e6), then bisected."""
+    gaps = _gap(cases, i, target, GRID)
+    one = int(np.searchsorted(GRID, 1.0))
+    found = []
+    below = np.flatnonzero(gaps[:one] <= 0)  # going down from 1: the last grid point that no longer leads
+    if below.size:
+        found.append(_bisect(cases, i, target, GRID[below[-1]], GRID[below[-1] + 1]))
+    above = np.flatnonzero(gaps[one:] <= 0)
+    if above.size:
+        k = one + above[0]
+        found.append(_bisect(cases, i, target, GRID[k], GRID[k - 1] if k > 0 else 1.0))
+    return min(found, key=lambda t: abs(np.log(t))) if found else None
+
+
+def _bisect(cases: CaseSet, i: int, target: Target, tied: float, leads: float) -> float:
+    """Narrow [tied, leads] (gap <= 0 at the first, > 0 at the second) to where the gap reaches 0."""
+    for _ in range(BISECTIONS):
+        middle = float(np.sqrt(tied * leads))
+        if _gap(cases, i, target, np.array([middle]))[0] <= 0:
+            tied = middle
+        else:
+            leads = middle
+    return tied
 
 
 def smallest(entries: list[BreakEven]) -> dict[tuple[str, str], BreakEven | None]:
