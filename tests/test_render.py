@@ -11,6 +11,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from signalscore.render import grid, markup_of, terminal_width
 from signalscore.render.changes import signed
@@ -186,3 +188,33 @@ def test_json_never_carries_nan_or_infinity() -> None:
     text = to_json(data)
     assert json.loads(text) == {"score": None, "rows": [{"low": None, "mean": None, "n": 1.5}], "pair": [None, 2]}
     assert "NaN" not in text and "Infinity" not in text
+
+
+_JSON_LEAF = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=8)
+)
+_JSON = st.recursive(
+    _JSON_LEAF,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@given(_JSON)
+def test_to_json_is_the_same_data_as_json_dumps(data: object) -> None:
+    import json
+
+    from signalscore.render.tabular import to_json
+
+    assert json.loads(to_json(data)) == json.loads(json.dumps(data))
+
+
+def test_to_json_indents_containers_of_containers_and_keeps_plain_ones_on_a_line() -> None:
+    from signalscore.render.tabular import to_json
+
+    text = to_json({"cases": [{"id": "a", "dims": {"d": 1.5}, "features": [{"id": "f", "value": None}]}]})
+    assert text == (
+        '{\n  "cases": [\n    {\n      "id": "a",\n      "dims": {"d": 1.5},\n'
+        '      "features": [\n        {"id": "f", "value": null}\n      ]\n    }\n  ]\n}\n'
+    )
+    assert to_json({2: [1.0, float("inf")], None: {}}) == '{\n  "2": [1.0, null],\n  "null": {}\n}\n'
