@@ -35,6 +35,14 @@ ALPHA_2010 = {
 }
 
 
+class _Quoting(yaml.SafeDumper):
+    """Writes every string double-quoted: PyYAML's dumper follows YAML 1.1 and leaves `0E0` plain,
+    which signalscore (reading YAML 1.2) takes as a number."""
+
+
+_Quoting.add_representer(str, lambda dumper, text: dumper.represent_scalar("tag:yaml.org,2002:str", text, style='"'))
+
+
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     shutil.copytree(DEMO / "rubrics", tmp_path / "rubrics")
@@ -186,7 +194,7 @@ def test_template_structure_holds_for_any_text(case_id: str, version: str, label
     data["dimensions"][0]["label"] = label
     with tempfile.TemporaryDirectory() as folder:
         rubric = Path(folder) / "rubric.yaml"
-        rubric.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        rubric.write_text(yaml.dump(data, Dumper=_Quoting, allow_unicode=True), encoding="utf-8")
         chosen = next(iter(load([rubric]).rubrics.values()))
         try:
             text = case_template(case_id, chosen, title, sender, "B", "../x\ny: 1")
@@ -240,7 +248,7 @@ def test_ids_yaml_would_read_as_other_types_are_quoted(tmp_path: Path, case_id: 
     data = yaml.safe_load((DEMO / "rubrics" / "demo.yaml").read_text(encoding="utf-8"))
     data["features"][0]["id"] = feature_id
     rubric = tmp_path / "rubric.yaml"
-    rubric.write_text(yaml.safe_dump(data), encoding="utf-8")
+    rubric.write_text(yaml.dump(data, Dumper=_Quoting), encoding="utf-8")
     text = case_template(case_id, next(iter(load([rubric]).rubrics.values())), "T", "A", "B")
     assert f'id: "{case_id}"' in text and f'  "{feature_id}":' in text
     path = tmp_path / "case.yaml"

@@ -6,6 +6,8 @@ import math
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from signalscore.document import parse_text
 from signalscore.yaml_core import yaml11_reading
@@ -81,3 +83,13 @@ def test_nan_is_a_float_and_explicit_tags_take_the_core_forms() -> None:
 )
 def test_yaml11_forms_say_what_to_write(text: str, reading: str | None) -> None:
     assert yaml11_reading(text) == reading
+
+
+@given(st.dictionaries(st.text(min_size=1, max_size=8), st.text(max_size=12), max_size=4))
+def test_dump_writes_what_signalscore_reads_back(data: dict[str, str]) -> None:
+    # PyYAML quotes by YAML 1.1 rules and would write `1e3` or `0o17` plain; read as YAML 1.2 they are numbers.
+    from signalscore.document import parse_text
+    from signalscore.yaml_core import dump
+
+    doc, problems = parse_text("x.yaml", dump({"k": data, "tricky": ["1e3", "0o17", "0E0", ".5", "true", "~"]}))
+    assert not problems and doc.data == {"k": data, "tricky": ["1e3", "0o17", "0E0", ".5", "true", "~"]}

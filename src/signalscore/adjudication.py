@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import yaml
-
 from signalscore.case import Case, Coding, Source
 from signalscore.errors import UsageError
 from signalscore.rubric import Rubric
 from signalscore.safe_text import UNSAFE, one_line
+from signalscore.yaml_core import dump
 
 HEADER_KEYS = ("id", "rubric", "title", "sender", "recipient", "episode", "period", "summary")
 
@@ -18,9 +17,9 @@ HEADER_KEYS = ("id", "rubric", "title", "sender", "recipient", "episode", "perio
 def _dump(data: Any, indent: int = 0) -> list[str]:
     """YAML lines by yaml's own quoting (controls and bidi characters escaped inside double quotes), indented."""
     options: dict[str, Any] = {"sort_keys": False, "width": 2**31, "default_flow_style": False}
-    text = yaml.safe_dump(data, allow_unicode=True, **options)
+    text = dump(data, allow_unicode=True, **options)
     if UNSAFE.search(text):  # yaml writes a bidi override as it is: then every non-ASCII character escaped
-        text = yaml.safe_dump(data, allow_unicode=False, **options)
+        text = dump(data, allow_unicode=False, **options)
     return [" " * indent + line for line in text.splitlines()]
 
 

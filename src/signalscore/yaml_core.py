@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
 
@@ -106,3 +107,27 @@ def yaml11_reading(text: str, booleans: bool = True) -> str | None:
     if "_" in text and _UNDERSCORED.fullmatch(text):
         return f"numbers with _ are text; write {text.replace('_', '')}"
     return None
+
+
+_READER = CoreLoader("")  # only its resolver is used: how signalscore reads a plain scalar
+
+
+class CoreDumper(yaml.SafeDumper):
+    """PyYAML's safe dumper, quoting every string that a YAML 1.2 reader would not read back as that string.
+
+    PyYAML quotes by the YAML 1.1 rules, so it writes `1e3` or `0o17` plain, and signalscore, which reads
+    YAML 1.2, would read those as numbers: a file it writes would then not validate as written.
+    """
+
+
+def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    plain_is_text = _READER.resolve(yaml.ScalarNode, text, (True, False)) == TAG + "str"
+    return dumper.represent_scalar(TAG + "str", text, style=None if plain_is_text else '"')
+
+
+CoreDumper.add_representer(str, _represent_text)
+
+
+def dump(data: Any, **options: Any) -> str:
+    """YAML text that signalscore reads back as the same data."""
+    return str(yaml.dump(data, Dumper=CoreDumper, **options))
