@@ -20,12 +20,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import synthetic
+from bench import workdir
 
 FLOOR = """
 import sys, yaml
@@ -182,16 +182,6 @@ def sizes(text: str) -> list[int]:
     return [
         int(float(part.lower().replace("k", "")) * (1000 if "k" in part.lower() else 1)) for part in text.split(",")
     ]
-
-
-@contextmanager
-def workdir(given: Path | None) -> Iterator[Path]:
-    if given is not None:
-        given.mkdir(parents=True, exist_ok=True)
-        yield given
-        return
-    with tempfile.TemporaryDirectory(prefix="signalscore-bench-") as folder:
-        yield Path(folder)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
