@@ -24,9 +24,18 @@ def bundled() -> dict[str, bytes]:
     root = examples()
     found = {"README.md": root.joinpath("README.md").read_bytes()}
     for folder in EXAMPLE_FOLDERS:
-        for item in sorted(root.joinpath(folder).iterdir(), key=lambda t: t.name):
-            if item.name.endswith(".yaml"):
-                found[f"{folder}/{item.name}"] = item.read_bytes()
+        found.update(_yaml_below(root.joinpath(folder), folder))
+    return found
+
+
+def _yaml_below(folder: Traversable, name: str) -> dict[str, bytes]:
+    """The YAML files of a packaged folder and its subfolders (each case's other codings), by workspace path."""
+    found: dict[str, bytes] = {}
+    for item in sorted(folder.iterdir(), key=lambda t: t.name):
+        if item.is_dir():
+            found.update(_yaml_below(item, f"{name}/{item.name}"))
+        elif item.name.endswith(".yaml"):
+            found[f"{name}/{item.name}"] = item.read_bytes()
     return found
 
 
@@ -50,7 +59,7 @@ def _refuse(target: Path) -> None:
 def _write_tree(folder: Path, content: dict[str, bytes]) -> None:
     folder.mkdir()
     for name, data in content.items():
-        (folder / name).parent.mkdir(exist_ok=True)
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(data)
 
 
