@@ -49,7 +49,10 @@ def group_issues(cases: Sequence[Case], paths: Sequence[str]) -> list[tuple[int,
         if len(members) > 1:
             issues += _adjudication(cases, paths, members)
         elif adjudicates(cases[members[0]]):
-            message = f"case {excerpt(cases[members[0]].id)} has no other coding for this file to adjudicate"
+            message = (
+                f"case {excerpt(cases[members[0]].id)} has no other coding for this file to adjudicate "
+                "(check it with the codings it settles: give their folder, e.g. `signalscore validate cases`)"
+            )
             issues.append((members[0], Issue(("adjudicates",), message)))
     return issues
 
