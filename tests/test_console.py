@@ -13,12 +13,12 @@ import pytest
 
 from signalscore.console import ascii_of
 from signalscore.render.tabular import MIN_WIDTH, terminal_width
-from tests.conftest import DEMO, ROOT
+from tests.conftest import DEMO, ROOT, THREE
 
 Cli = Callable[..., Any]
 BUNDLED = [
     ("score",),
-    ("compare",),
+    ("compare", *THREE),
     ("explain", "cn-ru-2014-crimea"),
     ("codebook", "support-signals"),
     ("sensitivity", "--draws", "200", "--sobol-samples", "64"),

@@ -18,7 +18,7 @@ from signalscore.render import grid, markup_of, terminal_width
 from signalscore.render.changes import signed
 from signalscore.render.compare import common_prefix
 from signalscore.render.tabular import abbreviate, drawer, fit, widest
-from tests.conftest import ROOT
+from tests.conftest import ROOT, THREE
 
 Cli = Callable[..., Any]
 
@@ -136,7 +136,7 @@ def test_bundled_cases_read_in_an_80_column_terminal(
 
 def test_bundled_compare_shows_every_case_and_feature(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "80")
-    out = cli("compare", cwd=ROOT).out
+    out = cli("compare", *THREE, cwd=ROOT).out
     header = out.splitlines()[2].split()
     assert header == ["2008-georgia", "2014-crimea", "Δ", "2022-ukraine", "Δ"]
     for feature in ("explicit_endorsement", "sanction_compliance", "costliness"):

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from signalscore.commands import sensitivity as command
-from tests.conftest import DATA, ROOT
+from tests.conftest import DATA, ROOT, THREE
 
 SENS = DATA / "valid" / "sensitivity"
 QUICK = ("--draws", "2000", "--sobol-samples", "128")
@@ -122,7 +122,7 @@ def test_usage_errors_exit_2_with_a_message(cli: Cli, args: tuple[str, ...], mes
 
 
 def test_bundled_cases_run(cli: Cli) -> None:
-    run = cli("sensitivity", *QUICK, cwd=ROOT)
+    run = cli("sensitivity", *QUICK, *THREE, cwd=ROOT)
     assert run.code == 0, run.err
     assert "cn-ru-2014-crimea scores above cn-ru-2022-ukraine in " in run.out
 

@@ -99,6 +99,17 @@ CoderOpt = Annotated[
     ),
 ]
 
+CaseOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--case",
+        "-c",
+        help="Only the cases whose id matches, every coder's file of them; a shell-style pattern such as "
+        "'cn-ru-*' (quote it). Repeat for more. Ranks are among the cases kept.",
+        show_default=False,
+    ),
+]
+
 
 def print_problems(problems: Iterable[Problem]) -> None:
     for problem in problems:
@@ -120,7 +131,12 @@ def guard(action: Callable[[], T]) -> T:
 
 
 def load_corpus(
-    paths: list[Path] | None, rubric: str | None, rubrics_dir: Path, follow_links: bool = False, no_cache: bool = False
+    paths: list[Path] | None,
+    rubric: str | None,
+    rubrics_dir: Path,
+    follow_links: bool = False,
+    no_cache: bool = False,
+    only: list[str] | None = None,
 ) -> Any:
     from signalscore.loader import load
 
@@ -135,7 +151,7 @@ def load_corpus(
     print_problems(corpus.warnings)
     if not corpus.cases:
         raise UsageError(f"no cases found in {names(paths)}")
-    return corpus
+    return corpus.only(only) if only else corpus
 
 
 def scoring_corpus(
@@ -145,9 +161,10 @@ def scoring_corpus(
     follow_links: bool = False,
     no_cache: bool = False,
     coder: str | None = None,
+    only: list[str] | None = None,
 ) -> Any:
     """The loaded corpus with one coding per case id (or one row per coder): what scoring commands score."""
-    corpus = load_corpus(paths, rubric, rubrics_dir, follow_links, no_cache).scored(coder)
+    corpus = load_corpus(paths, rubric, rubrics_dir, follow_links, no_cache, only).scored(coder)
     print_notes(corpus.notes)
     return corpus
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -61,6 +62,17 @@ class Corpus:
             corpus.rubric_of[key_of(case)] = self.rubric_of[source]
             corpus.files[key_of(case)] = self.files[source]
         return corpus
+
+    def only(self, patterns: Sequence[str]) -> Corpus:
+        """The cases whose id matches a shell-style pattern (`cn-ru-*`), every coder's file of them; a usage
+        error names each pattern that matches no case id."""
+        ids = {c.id for c in self.cases}
+        missed = [p for p in patterns if not any(fnmatchcase(i, p) for i in ids)]
+        if missed:
+            said = "; ".join(f"--case {p!r} matches no case id: {closest(p, ids)}" for p in missed)
+            raise UsageError(said)
+        keep = [c for c in self.cases if any(fnmatchcase(c.id, p) for p in patterns)]
+        return replace(self, cases=keep)
 
 
 def kind_of(data: Any) -> str | None:

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from signalscore.cli import (
+    CaseOpt,
     FollowLinks,
     Format,
     FormatOpt,
@@ -38,6 +39,7 @@ def agree(
     rubrics_dir: RubricsDir = Path("rubrics"),
     follow_links: FollowLinks = False,
     no_cache: NoCacheOpt = False,
+    case: CaseOpt = None,
     seed: SeedOpt = 0,
     bootstrap: BootstrapOpt = 1000,
     fmt: FormatOpt = Format.table,
@@ -50,7 +52,7 @@ def agree(
         from signalscore.agreement import agreements
         from signalscore.render.agreement import render_agreement
 
-        corpus = load_corpus(paths, rubric, rubrics_dir, follow_links, no_cache)
+        corpus = load_corpus(paths, rubric, rubrics_dir, follow_links, no_cache, case)
         results = agreements(corpus, seed, bootstrap)
         if not results:
             raise UsageError(f"no case in {names(paths)} is coded independently by two or more coders")

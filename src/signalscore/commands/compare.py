@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from signalscore.cli import (
+    CaseOpt,
     CoderOpt,
     FollowLinks,
     Format,
@@ -49,6 +50,7 @@ def compare(
     follow_links: FollowLinks = False,
     no_cache: NoCacheOpt = False,
     coder: CoderOpt = None,
+    case: CaseOpt = None,
     baseline: BaselineOpt = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
@@ -62,7 +64,7 @@ def compare(
         from signalscore.compare import compare_all
         from signalscore.render import render_compare
 
-        corpus = scoring_corpus(paths, rubric, rubrics_dir, follow_links, no_cache, coder)
+        corpus = scoring_corpus(paths, rubric, rubrics_dir, follow_links, no_cache, coder, case)
         comparisons = compare_all(score_corpus(corpus), corpus.rubrics, baseline)
         emit(
             render_compare(comparisons, fmt.value, precision, max_cases=max_cases, whose=corpus.whose),

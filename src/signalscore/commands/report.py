@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from signalscore.cli import (
+    CaseOpt,
     CoderOpt,
     FollowLinks,
     NoCacheOpt,
@@ -42,6 +43,7 @@ def report(
     follow_links: FollowLinks = False,
     no_cache: NoCacheOpt = False,
     coder: CoderOpt = None,
+    case: CaseOpt = None,
     baseline: BaselineOpt = None,
     precision: PrecisionOpt = 1,
     max_cases: MaxCasesOpt = 50,
@@ -57,7 +59,7 @@ def report(
         fmt = REPORT_FORMATS.get(output.suffix.lower())
         if fmt is None:
             raise UsageError(f"--output {output}: name a .html or .md file")
-        corpus = scoring_corpus(paths, rubric, rubrics_dir, follow_links, no_cache, coder)
+        corpus = scoring_corpus(paths, rubric, rubrics_dir, follow_links, no_cache, coder, case)
         chart = output.with_suffix(".png")
         files = [chart, output] if fmt == "markdown" else [output]
         for path in files:  # before the work of drawing: a target that cannot be written fails fast

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from signalscore.cli import (
+    CaseOpt,
     CoderOpt,
     FollowLinks,
     Format,
@@ -30,6 +31,7 @@ def score(
     follow_links: FollowLinks = False,
     no_cache: NoCacheOpt = False,
     coder: CoderOpt = None,
+    case: CaseOpt = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
     precision: PrecisionOpt = 1,
@@ -40,7 +42,7 @@ def score(
         from signalscore.api import score as score_corpus
         from signalscore.render import render_scores
 
-        corpus = scoring_corpus(paths, rubric, rubrics_dir, follow_links, no_cache, coder)
+        corpus = scoring_corpus(paths, rubric, rubrics_dir, follow_links, no_cache, coder, case)
         text = render_scores(score_corpus(corpus), corpus.rubrics, fmt.value, precision)
         emit(text, output, corpus.inputs)
 

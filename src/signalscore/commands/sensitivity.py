@@ -11,6 +11,7 @@ from typing import Annotated, Any, TextIO
 import typer
 
 from signalscore.cli import (
+    CaseOpt,
     CoderOpt,
     FollowLinks,
     Format,
@@ -77,6 +78,7 @@ def sensitivity(
     follow_links: FollowLinks = False,
     no_cache: NoCacheOpt = False,
     coder: CoderOpt = None,
+    case: CaseOpt = None,
     draws: Draws = 10_000,
     seed: Seed = 0,
     weight_spread: Spread = 0.5,
@@ -97,7 +99,7 @@ def sensitivity(
 
         check_options(weight_spread, sobol_samples, draws)
         limit = parse_bytes(max_memory)
-        corpus = scoring_corpus(paths, rubric, rubrics_dir, follow_links, no_cache, coder)
+        corpus = scoring_corpus(paths, rubric, rubrics_dir, follow_links, no_cache, coder, case)
         settings = Settings(draws=draws, seed=seed, spread=weight_spread)
         reports = run(corpus, settings, sobol_pair, sobol_samples, limit)
         text = render(reports, fmt.value, precision)
