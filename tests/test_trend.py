@@ -151,3 +151,23 @@ def test_every_format_carries_the_series(cli: Callable[..., Run]) -> None:
     for fmt, mark in (("markdown", "| from "), ("html", "<table>"), ("latex", "\\begin{tabular}")):
         out = cli("trend", "-f", fmt, "--draws", "0", cwd=ROOT).out
         assert mark in out and "cn-ru-2014-crimea" in out.replace("\\-", "-"), fmt
+
+
+def test_the_chart_keeps_the_dyads_with_most_windows() -> None:
+    from signalscore.report.trend_chart import charted_dyads
+
+    rows = [("r", f"S{i:02d}", "R", f"{2000 + k}-01-01") for i in range(12) for k in range(1 + i % 3)]
+    frame = pd.DataFrame(rows, columns=["rubric", "sender", "recipient", "period_start"])
+    kept, note = charted_dyads(frame, limit=4)
+    assert kept == [("r", "S02", "R"), ("r", "S05", "R"), ("r", "S08", "R"), ("r", "S11", "R")]
+    assert note == " (the 4 dyads with the most windows of 12)"
+    assert charted_dyads(frame, limit=12) == (sorted(set((r, s, t) for r, s, t, _ in rows)), "")
+
+
+def test_the_chart_is_a_png_of_the_bundled_series(cli: Callable[..., Run]) -> None:
+    from signalscore.api import load_cases, score
+    from signalscore.report.trend_chart import trend_chart
+
+    corpus = load_cases(ROOT / "cases", rubrics_dir=ROOT / "rubrics")
+    png = trend_chart(trend_frame(score(corpus).cases), corpus.rubrics)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 10_000
