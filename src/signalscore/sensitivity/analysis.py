@@ -59,6 +59,27 @@ def analyze(
     return Report(cases, unscored, settings, model, summary, shown, break_even(cases.take_first(shown)), indices)
 
 
+def with_model(settings: Settings, rubric: Rubric) -> Settings:
+    """The settings with the coding model made explicit: the one given, else the rubric's."""
+    return Settings(
+        settings.draws, settings.seed, settings.spread, settings.model or CodingModel.of(rubric.uncertainty)
+    )
+
+
+def intervals(
+    rubric: Rubric, codings: pd.DataFrame | Codings, settings: Settings, progress: Progress | None = None
+) -> dict[str, tuple[float, float]]:
+    """Each scored case's 5th and 95th percentile over the draws: the same numbers `analyze` reports.
+
+    The draws depend on the whole set of cases (the chunking follows its size), so call this with the
+    same cases as the sensitivity analysis whose interval it should repeat.
+    """
+    cases = CaseSet.of(rubric, codings).ranked()
+    summary = monte_carlo(cases, with_model(settings, rubric), 1, progress)
+    low, high = summary.percentiles[0], summary.percentiles[-1]
+    return {case: (float(low[i]), float(high[i])) for i, case in enumerate(cases.ids)}
+
+
 def sobol_rows(cases: CaseSet, pair: tuple[str, str] | None) -> tuple[int, int]:
     """Rows of the Sobol pair: the one asked for, else the two best cases."""
     if pair is None:
