@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from signalscore.trend import Dyad, panel_frame, trend_frame
-from tests.conftest import ROOT, Run
+from tests.conftest import ROOT, THREE, Run
 
 
 def trend_json(cli: Callable[..., Run], *args: str, cwd: Path = ROOT) -> dict[str, Any]:
@@ -23,12 +23,12 @@ def trend_json(cli: Callable[..., Run], *args: str, cwd: Path = ROOT) -> dict[st
 
 
 def scores_of(cli: Callable[..., Run], cwd: Path = ROOT) -> dict[str, float]:
-    run = cli("score", "-f", "json", cwd=cwd)
+    run = cli("score", "-f", "json", *THREE, cwd=cwd)
     return {c["id"]: c["score"] for c in json.loads(run.out)["rubrics"][0]["cases"]}
 
 
 def test_bundled_series_is_in_window_order_with_changes(cli: Callable[..., Run]) -> None:
-    data = trend_json(cli, "--draws", "0")
+    data = trend_json(cli, "--draws", "0", *THREE)
     [dyad] = data["rubrics"][0]["dyads"]
     assert (dyad["sender"], dyad["recipient"]) == ("China", "Russia")
     windows = dyad["windows"]
@@ -143,7 +143,7 @@ def test_cases_without_a_period_are_left_out_and_unscored_keep_no_change() -> No
 
 
 def test_every_format_carries_the_series(cli: Callable[..., Run]) -> None:
-    csv = cli("trend", "-f", "csv", "--draws", "0", cwd=ROOT).out.splitlines()
+    csv = cli("trend", "-f", "csv", "--draws", "0", *THREE, cwd=ROOT).out.splitlines()
     assert csv[0] == (
         "rubric,sender,recipient,case,period_start,period_end,score,score_low,score_high,p5,p95,coverage,change"
     )

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from signalscore.cli import (
+    CaseOpt,
     CoderOpt,
     FollowLinks,
     Format,
@@ -37,7 +38,10 @@ RecipientOpt = Annotated[
     typer.Option("--recipient", help="Only cases with this recipient.", show_default=False),
 ]
 PanelFlag = Annotated[
-    bool, typer.Option("--panel", help="Print dyads by windows (one column per window start) instead of the series.")
+    bool,
+    typer.Option(
+        "--panel", help="Print dyads by windows (one column per window start; scores only) instead of the series."
+    ),
 ]
 TrendDraws = Annotated[
     int,
@@ -59,6 +63,7 @@ def trend(
     follow_links: FollowLinks = False,
     no_cache: NoCacheOpt = False,
     coder: CoderOpt = None,
+    case: CaseOpt = None,
     draws: TrendDraws = 10_000,
     seed: Seed = 0,
     weight_spread: Spread = 0.5,
@@ -80,12 +85,16 @@ def trend(
         from signalscore.trend import Dyad, trend_frame
 
         check_options(weight_spread, 0, draws or DRAWS[0])
-        corpus = scoring_corpus(paths, rubric, rubrics_dir, follow_links, no_cache, coder)
+        corpus = scoring_corpus(paths, rubric, rubrics_dir, follow_links, no_cache, coder, case)
         scores = score_corpus(corpus)
         dyad = Dyad(sender, recipient)
         dyad.check(scores.cases)
         settings = {"draws": draws, "seed": seed, "weight_spread": weight_spread}
-        found = interval_of(corpus, settings, max_memory, scores.cases[dyad.mask(scores.cases)]) if draws else None
+        found = (
+            interval_of(corpus, settings, max_memory, scores.cases[dyad.mask(scores.cases)])
+            if draws and not panel
+            else None
+        )
         series = trend_frame(scores.cases, dyad, found)
         if panel:
             text = render_panel(series, corpus.rubrics, fmt.value, precision)
