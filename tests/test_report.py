@@ -77,7 +77,7 @@ def _quotes(cases_dir: Path, rubrics_dir: Path) -> list[str]:
 def test_html_report_parses_and_holds_table_chart_and_every_quote(cli: Cli, tmp_path: Path) -> None:
     page = parse(_report(cli, tmp_path / "report.html"))
     assert page.tags[0] == "html" and "head" in page.tags and "title" in page.tags
-    assert page.tags.count("table") == 1 + 1 + 3  # weights, comparison, one per case
+    assert page.tags.count("table") == 1 + 1 + 1 + 3  # weights, comparison, ranking, one per case
     assert len(page.images) == 1
     source = page.images[0]["src"] or ""
     assert source.startswith("data:image/png;base64,")

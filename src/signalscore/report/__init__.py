@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from signalscore import __version__
-from signalscore.compare import Comparison
+from signalscore.compare import Comparison, compare_all
 from signalscore.engine import Scores
 from signalscore.loader import Corpus
+from signalscore.options import REPORT_DRAWS
 from signalscore.render.markup import markup_of
 from signalscore.report.chart import ALT_TEXT, contributions_chart
 from signalscore.report.page import html_page
+from signalscore.report.ranking import ranking_reports, ranking_section
 from signalscore.report.sections import (
     agreement_section,
     cases_section,
@@ -19,6 +22,9 @@ from signalscore.report.sections import (
     comparison_section,
     rubric_section,
 )
+
+if TYPE_CHECKING:
+    from signalscore.sensitivity.analysis import Report as SensitivityReport
 
 # The comparison table and the explained cases stop at this many cases per rubric, with a note.
 REPORT_CASES = 50
@@ -54,8 +60,13 @@ def build_report(
     precision: int = 1,
     chart_name: str = "",
     max_cases: int = REPORT_CASES,
+    ranking: list[SensitivityReport] | str | None = None,
 ) -> Report:
-    """The whole report in `html` (self-contained) or `markdown` (the chart is `chart_name`, beside it)."""
+    """The whole report in `html` (self-contained) or `markdown` (the chart is `chart_name`, beside it).
+
+    ranking: the sensitivity reports (or why there are none) for the section on how sure the ranking is;
+    None leaves the section out.
+    """
     markup = markup_of(fmt)
     chart = contributions_chart(comps, precision)
     source = "data:image/png;base64," + base64.b64encode(chart).decode("ascii") if fmt == "html" else chart_name
@@ -68,7 +79,29 @@ def build_report(
         blocks += rubric_section(comp.rubric, fmt)
     blocks += comparison_section(comps, fmt, precision, max_cases)
     blocks += chart_section(fmt, source, ALT_TEXT)
+    if ranking is not None:
+        blocks += ranking_section(ranking, fmt, precision, max_cases)
     blocks += agreement_section(corpus, fmt, precision)
     blocks += cases_section(scores, comps, {c.id: c for c in corpus.cases}, fmt, precision, max_cases)
     body = markup.document(blocks)
     return Report(html_page(title, body) if fmt == "html" else body, chart)
+
+
+def make_report(
+    corpus: Corpus,
+    fmt: str,
+    chart_name: str = "",
+    baseline: str | None = None,
+    precision: int = 1,
+    max_cases: int = REPORT_CASES,
+    draws: int = REPORT_DRAWS,
+    seed: int = 0,
+) -> Report:
+    """Score and compare a scoring corpus (Corpus.scored), run the sensitivity summary (draws 0: none), build
+    the report: what `signalscore report` writes."""
+    from signalscore.api import score
+
+    scores = score(corpus)
+    comps = compare_all(scores, corpus.rubrics, baseline)
+    ranking = ranking_reports(corpus, draws, seed) if draws else None
+    return build_report(corpus, scores, comps, fmt, precision, chart_name, max_cases, ranking)
