@@ -10,6 +10,10 @@ from signalscore.errors import UsageError
 # Bounds of the sensitivity options: outside them a run is either meaningless or would not end.
 DRAWS = (100, 10_000_000)
 SOBOL_SAMPLES = (64, 1 << 20)
+# The report's comparison table and explained cases stop at this many cases per rubric, with a note.
+REPORT_CASES = 50
+# Memory a sensitivity run may need unless told otherwise (the report's is always this).
+MAX_MEMORY = "4GB"
 # The report's sensitivity summary: enough draws for rank probabilities within a few percent, and quick.
 REPORT_DRAWS = 1000
 
@@ -23,5 +27,12 @@ def check_sensitivity(spread: float, samples: int, draws: int) -> None:
         raise UsageError(
             f"--sobol-samples must be 0 or a power of 2 from {low} to {high:,}, such as 512 or 1024 (got {samples})"
         )
-    if not DRAWS[0] <= draws <= DRAWS[1]:
-        raise UsageError(f"--draws must be from {DRAWS[0]:,} to {DRAWS[1]:,} (got {draws:,})")
+    check_draws(draws)
+
+
+def check_draws(draws: int, off: bool = False) -> None:
+    """Draws within DRAWS, or 0 where `off` allows leaving the analysis out."""
+    if (off and draws == 0) or DRAWS[0] <= draws <= DRAWS[1]:
+        return
+    either = "0 or " if off else ""
+    raise UsageError(f"--draws must be {either}from {DRAWS[0]:,} to {DRAWS[1]:,} (got {draws:,})")

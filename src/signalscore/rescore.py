@@ -22,6 +22,7 @@ from signalscore.rubric import Rubric, rubric_issues
 from signalscore.rubric_diff import Change
 
 MOVE_COLUMNS = ["case", "old", "new", "change", "old_rank", "new_rank", "moved"]
+CHANGE_COLUMNS = ["item", "id", "change", "old", "new"]
 
 
 def read_rubric(path: Path, follow_links: bool = False) -> Rubric:
@@ -187,7 +188,7 @@ def render_diff(changes: list[Change], rescored: Rescored, old: Rubric, new: Rub
     if fmt == "csv":
         return grid(moves, fmt)
     mark = "### " if fmt == "markdown" else ""
-    table = pd.DataFrame([asdict(c) for c in changes], columns=["item", "id", "change", "old", "new"])
+    table = pd.DataFrame([asdict(c) for c in changes], columns=CHANGE_COLUMNS)
     listed = grid(table, fmt) if changes else "no changes"
     parts = [
         f"{mark}{markup_of(fmt).escape(f'Changes: {_title(old, new)}')}",

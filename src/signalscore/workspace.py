@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -13,22 +12,6 @@ from signalscore.files import remove, reported, sweep, temp_name
 from signalscore.schema import KINDS, file_name, schema_text
 
 EXAMPLE_FOLDERS = ("rubrics", "cases")
-# Where rubric ids resolve unless told otherwise: the commands' --rubrics-dir default.
-RUBRICS_DIR = Path("rubrics")
-
-
-def rubrics_dir_for(paths: Sequence[Path]) -> Path:
-    """The rubrics folder of the workspace the paths are in, when no folder is named.
-
-    A `rubrics/` folder in the first of the paths, or beside it, or beside a folder above it, so
-    that `cases/`, `../ws/cases` and `ws/cases/2008/x.yaml` find the `rubrics/` of their workspace;
-    else RUBRICS_DIR, the commands' default (so run from a workspace, both agree).
-    """
-    for path in paths:
-        for folder in (path, *path.parents):
-            if (folder / RUBRICS_DIR).is_dir():
-                return folder / RUBRICS_DIR
-    return RUBRICS_DIR
 
 
 def examples() -> Traversable:

@@ -20,8 +20,7 @@ from signalscore.cli import (
     scoring_corpus,
 )
 from signalscore.commands.compare import BaselineOpt, MaxCasesOpt
-from signalscore.errors import UsageError
-from signalscore.options import DRAWS, REPORT_DRAWS
+from signalscore.options import DRAWS, REPORT_DRAWS, check_draws
 
 ReportOpt = Annotated[
     Path,
@@ -61,22 +60,15 @@ def report(
     """Write a report: rubric and weights, comparison, a chart, how sure the ranking is, every case explained."""
 
     def body() -> None:
-        from signalscore.files import target, write_files
-        from signalscore.report import REPORT_FORMATS, make_report
+        from signalscore.files import target
+        from signalscore.report import make_report, report_files, save_report
 
-        fmt = REPORT_FORMATS.get(output.suffix.lower())
-        if fmt is None:
-            raise UsageError(f"--output {output}: name a .html or .md file")
-        if draws and not DRAWS[0] <= draws <= DRAWS[1]:
-            raise UsageError(f"--draws must be 0 or from {DRAWS[0]:,} to {DRAWS[1]:,} (got {draws:,})")
+        fmt, files = report_files(output)
+        check_draws(draws, off=True)
         corpus = scoring_corpus(paths, rubric, rubrics_dir, follow_links, no_cache, coder)
-        chart = output.with_suffix(".png")
-        files = [chart, output] if fmt == "markdown" else [output]
         for path in files:  # before the work of drawing: a target that cannot be written fails fast
             target(path, corpus.inputs)
-        made = make_report(corpus, fmt, chart.name, baseline, precision, max_cases, draws, seed)
-        data = {chart: made.chart, output: made.text.encode("utf-8")}
-        # The chart first, so the report never points at a missing image; both or neither.
-        write_files([(path, data[path]) for path in files], corpus.inputs)
+        made = make_report(corpus, fmt, output.with_suffix(".png").name, baseline, precision, max_cases, draws, seed)
+        save_report(made, files, corpus.inputs)
 
     guard(body)

@@ -27,7 +27,7 @@ from signalscore.cli import (
     scoring_corpus,
 )
 from signalscore.errors import UsageError
-from signalscore.options import DRAWS, SOBOL_SAMPLES, check_sensitivity
+from signalscore.options import DRAWS, MAX_MEMORY, SOBOL_SAMPLES, check_sensitivity
 
 Draws = Annotated[int, typer.Option("--draws", help=f"Monte Carlo draws, {DRAWS[0]:,} to {DRAWS[1]:,}.")]
 Seed = Annotated[int, typer.Option("--seed", min=0, help="Random seed: the same seed gives the same output.")]
@@ -82,7 +82,7 @@ def sensitivity(
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
     precision: PrecisionOpt = 1,
-    max_memory: MaxMemory = "4GB",
+    max_memory: MaxMemory = MAX_MEMORY,
     coders: CodersFlag = False,
 ) -> None:
     """How sure is the ranking: score and rank spread over draws, break-even weights, Sobol indices."""

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from signalscore import __version__
 from signalscore.compare import Comparison, compare_all
 from signalscore.engine import Scores
+from signalscore.errors import UsageError
 from signalscore.loader import Corpus
-from signalscore.options import REPORT_DRAWS
+from signalscore.options import REPORT_CASES, REPORT_DRAWS
 from signalscore.render.markup import markup_of
 from signalscore.report.chart import ALT_TEXT, contributions_chart
 from signalscore.report.page import html_page
@@ -26,8 +29,6 @@ from signalscore.report.sections import (
 if TYPE_CHECKING:
     from signalscore.sensitivity.analysis import Report as SensitivityReport
 
-# The comparison table and the explained cases stop at this many cases per rubric, with a note.
-REPORT_CASES = 50
 REPORT_FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
 
 
@@ -105,3 +106,20 @@ def make_report(
     comps = compare_all(scores, corpus.rubrics, baseline)
     ranking = ranking_reports(corpus, draws, seed) if draws else None
     return build_report(corpus, scores, comps, fmt, precision, chart_name, max_cases, ranking)
+
+
+def report_files(output: Path) -> tuple[str, list[Path]]:
+    """The format a report's file name asks for and the files it writes, the chart first (Markdown only)."""
+    fmt = REPORT_FORMATS.get(output.suffix.lower())
+    if fmt is None:
+        raise UsageError(f"--output {output}: name a .html or .md file")
+    return fmt, [output.with_suffix(".png"), output] if fmt == "markdown" else [output]
+
+
+def save_report(made: Report, files: list[Path], inputs: Iterable[Path]) -> None:
+    """Write the report (and its chart beside a Markdown one) whole or not at all, never over an input."""
+    from signalscore.files import write_files
+
+    data = {files[-1]: made.text.encode("utf-8"), files[-1].with_suffix(".png"): made.chart}
+    # The chart first, so the report never points at a missing image; both or neither.
+    write_files([(path, data[path]) for path in files], inputs)

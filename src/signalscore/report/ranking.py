@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from signalscore.errors import UsageError
 from signalscore.loader import Corpus
+from signalscore.options import MAX_MEMORY
 from signalscore.render.markup import markup_of
 from signalscore.render.tabular import grid
 from signalscore.sensitivity.analysis import Report, analyze_corpus
@@ -12,15 +13,13 @@ from signalscore.sensitivity.montecarlo import Settings
 from signalscore.sensitivity.output import heading, settings_lines
 from signalscore.sensitivity.report import break_even_sentences, case_frame, pair_sentences
 
-# The report's run refuses, like `sensitivity` by default, what would need more memory than this.
-REPORT_MEMORY = "4GB"
 TITLE = "How sure is the ranking"
 
 
 def ranking_reports(corpus: Corpus, draws: int, seed: int) -> list[Report] | str:
     """The sensitivity reports of a scoring corpus without Sobol indices, or why there are none (too big)."""
     try:
-        return analyze_corpus(corpus, Settings(draws=draws, seed=seed), (None, 0), parse_bytes(REPORT_MEMORY))
+        return analyze_corpus(corpus, Settings(draws=draws, seed=seed), (None, 0), parse_bytes(MAX_MEMORY))
     except UsageError as exc:
         return f"Left out: {exc}."
 
