@@ -5,7 +5,7 @@ from __future__ import annotations
 from signalscore.errors import UsageError
 from signalscore.loader import Corpus
 from signalscore.options import MAX_MEMORY
-from signalscore.render.markup import markup_of
+from signalscore.render.markup import Markup, markup_of
 from signalscore.render.tabular import grid
 from signalscore.sensitivity.analysis import Report, analyze_corpus
 from signalscore.sensitivity.budget import parse_bytes
@@ -24,11 +24,15 @@ def ranking_reports(corpus: Corpus, draws: int, seed: int) -> list[Report] | str
         return f"Left out: {exc}."
 
 
-def _about(draws: int, seed: int) -> str:
+def _about(markup: Markup, draws: int, seed: int) -> str:
+    """What the section shows, and the commands that show more or leave it out (markup)."""
+    command = markup.code(markup.escape(f"signalscore sensitivity --draws {draws} --seed {seed}"))
+    leave = markup.code(markup.escape("signalscore report --draws 0"))
     return (
-        "Each case scored again over random draws of the weights and of the codings (by their confidence): "
-        f"the rank probabilities and P(above) that `signalscore sensitivity --draws {draws} --seed {seed}` "
-        "prints, which also gives Sobol indices. `signalscore report --draws 0` leaves this section out."
+        markup.escape("Each case scored again over random draws of the weights and of the codings (by their ")
+        + markup.escape("confidence): the rank probabilities and P(above) that ")
+        + f"{command} {markup.escape('prints, which also gives Sobol indices.')} {leave} "
+        + markup.escape("leaves this section out.")
     )
 
 
@@ -41,7 +45,7 @@ def ranking_section(reports: list[Report] | str, fmt: str, precision: int, max_c
         return [*blocks, markup.paragraph([markup.escape(reports)])]
     if reports:
         settings = reports[0].settings
-        blocks.append(markup.paragraph([markup.escape(_about(settings.draws, settings.seed))]))
+        blocks.append(markup.paragraph([_about(markup, settings.draws, settings.seed)]))
     for r in reports:
         table = case_frame(r, True)
         lines = settings_lines(r)
