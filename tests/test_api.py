@@ -79,7 +79,7 @@ def test_import_and_dir_do_not_import_pandas() -> None:
 def test_api_functions_stay_functions_when_their_namesake_submodules_load() -> None:
     import signalscore.compare
     import signalscore.report
-    import signalscore.sensitivity.analysis  # noqa: F401
+    import signalscore.sensitivity.analysis
 
     assert signalscore.compare is api.compare and signalscore.report is api.report
     assert signalscore.sensitivity is api.sensitivity and signalscore.agreement is api.agreement

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import html
+import itertools
 import json
 import os
 import re
@@ -238,7 +239,7 @@ def test_report_says_how_sure_the_ranking_is_as_sensitivity_does(cli: Cli, tmp_p
         assert row[-3:] == shown and row[0] == str(case["rank"])
     ids = [c["id"] for c in printed["cases"]]
     pairs = {(p["above"], p["below"]): p["p_above"] for p in printed["pairwise"]}
-    for above, below in zip(ids, ids[1:], strict=False):
+    for above, below in itertools.pairwise(ids):
         assert f"{above} scores above {below} in {percent(pairs[above, below])} of draws." in section
     assert "swap only if the weight of" in section
 
