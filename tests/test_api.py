@@ -243,3 +243,15 @@ def test_report_writes_what_the_command_writes(cli: Cli, workspace: Path, corpus
     assert (workspace / "api" / "r.png").read_bytes() == made.chart
     assert "## How sure is the ranking" in made.text
     assert "How sure is the ranking" not in api.report(corpus, draws=0).text
+
+
+def test_report_takes_its_format_from_the_name_and_refuses_a_contradiction(
+    corpus: signalscore.Corpus, tmp_path: Path
+) -> None:
+    assert api.report(corpus, fmt="markdown", draws=0).text.startswith("# signalscore report: ")
+    assert api.report(corpus, draws=0).text.startswith("<!DOCTYPE html>")
+    with pytest.raises(UsageError, match="in markdown: the name says html"):
+        api.report(corpus, tmp_path / "r.html", fmt="markdown", draws=0)
+    with pytest.raises(UsageError, match="--draws must be 0 or from 100"):
+        api.report(corpus, tmp_path / "r.html", draws=99)
+    assert list(tmp_path.iterdir()) == []

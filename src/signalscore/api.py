@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from signalscore.case import Case
 from signalscore.codings import Codings
 from signalscore.engine import Scores, score_codings
+from signalscore.errors import UsageError
 from signalscore.inputs import RUBRICS_DIR, rubrics_dir_for
 from signalscore.loader import Corpus, load
 from signalscore.options import MAX_MEMORY, REPORT_CASES, REPORT_DRAWS, check_draws, check_sensitivity
@@ -166,7 +167,7 @@ def diff(
 def report(
     corpus: Corpus,
     output: PathLike | None = None,
-    fmt: str = "html",
+    fmt: str | None = None,
     baseline: str | None = None,
     precision: int = 1,
     max_cases: int = REPORT_CASES,
@@ -174,20 +175,26 @@ def report(
     seed: int = 0,
     coder: str | None = None,
 ) -> Report:
-    """The reviewers' report (`signalscore report`): `.text` (HTML, or Markdown with `fmt="markdown"`) and
-    `.chart` (PNG bytes). With `output` (.html or .md), also written there, the format from the name and the
-    chart beside a Markdown file, whole or not at all. `draws` 0 leaves out how sure the ranking is."""
+    """The reviewers' report (`signalscore report`): `.text` and `.chart` (PNG bytes).
+
+    With `output` (a .html or .md name) it is also written there whole or not at all, the chart beside a
+    Markdown file, in the format the name says; without, in `fmt` ("html", the default, or "markdown"). A
+    `fmt` the name contradicts is a UsageError. `draws` 0 leaves out how sure the ranking is.
+    """
     from signalscore.files import target
     from signalscore.report import make_report, report_files, save_report
 
     check_draws(draws, off=True)
     chosen = scoring(corpus, coder)
     if output is None:
-        return make_report(chosen, fmt, "report.png", baseline, precision, max_cases, draws, seed)
-    fmt, files = report_files(Path(output))
+        return make_report(chosen, fmt or "html", "report.png", baseline, precision, max_cases, draws, seed)
+    named, files = report_files(Path(output))
+    if fmt is not None and fmt != named:
+        raise UsageError(f"report to {output} in {fmt}: the name says {named}")
     for path in files:
         target(path, chosen.inputs)
-    made = make_report(chosen, fmt, Path(output).with_suffix(".png").name, baseline, precision, max_cases, draws, seed)
+    chart = Path(output).with_suffix(".png").name
+    made = make_report(chosen, named, chart, baseline, precision, max_cases, draws, seed)
     save_report(made, files, chosen.inputs)
     return made
 
