@@ -214,6 +214,14 @@ def test_sensitivity_equals_the_commands_json(cli: Cli, workspace: Path, corpus:
     assert len(got.break_even) == len(printed["break_even"]) > 0
 
 
+def test_sensitivity_coders_equals_the_commands_json(cli: Cli, workspace: Path, corpus: signalscore.Corpus) -> None:
+    args = ("--coders", "--draws", "300", "--seed", "6", "--sobol-samples", "0")
+    printed = cli_json(cli, workspace, "sensitivity", *args)["rubrics"][0]["coders"]
+    got = api.sensitivity(corpus, draws=300, seed=6, sobol_samples=0, coders=True)
+    assert got.coders.drop(columns="rubric").to_dict("records") == printed and len(printed) == 3
+    assert got.sobol.empty and api.sensitivity(corpus, draws=300, sobol_samples=0).coders.empty
+
+
 def test_sensitivity_refuses_what_the_command_refuses(corpus: signalscore.Corpus) -> None:
     with pytest.raises(UsageError, match="--draws must be from 100"):
         api.sensitivity(corpus, draws=10)

@@ -133,20 +133,25 @@ def sensitivity(
     sobol_pair: tuple[str, str] | None = None,
     coder: str | None = None,
     max_memory: str = MAX_MEMORY,
+    coders: bool = False,
 ) -> Sensitivity:
     """How sure the ranking is: scores and ranks over seeded draws of the weights (each times
     U[1 - weight_spread, 1 + weight_spread]) and of the codings (by their confidence), break-even weights,
     and Sobol indices of the two best cases (or `sobol_pair`; 0 samples: none) (`signalscore sensitivity`).
+    coders: also draw, per case coded independently by two or more coders, whose coding is scored (`.coders`).
     A run estimated to need more than `max_memory` is refused before it starts (UsageError)."""
     from signalscore.results import sensitivities
     from signalscore.sensitivity.analysis import analyze_corpus
     from signalscore.sensitivity.budget import parse_bytes
+    from signalscore.sensitivity.coders import coder_spreads
     from signalscore.sensitivity.montecarlo import Settings
 
     check_sensitivity(weight_spread, sobol_samples, draws)
     settings = Settings(draws=draws, seed=seed, spread=weight_spread)
     limit = parse_bytes(max_memory)
-    return sensitivities(analyze_corpus(scoring(corpus, coder), settings, (sobol_pair, sobol_samples), limit))
+    chosen = scoring(corpus, coder)
+    reports = analyze_corpus(chosen, settings, (sobol_pair, sobol_samples), limit)
+    return sensitivities(reports, coder_spreads(chosen, settings, limit) if coders else [])
 
 
 def diff(

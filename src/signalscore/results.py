@@ -23,6 +23,7 @@ from signalscore.render.explain import explain_table
 from signalscore.rescore import CHANGE_COLUMNS, RubricDiff
 from signalscore.rubric import Rubric
 from signalscore.sensitivity.analysis import Report
+from signalscore.sensitivity.coders import CoderSpread, spreads_frame
 from signalscore.sensitivity.output import tables
 
 
@@ -155,17 +156,20 @@ class Sensitivity:
     cases: rubric, rank, case, score, mean, p5, p50, p95, ranks 90%, P(rank 1) .. P(rank 5) (shares of draws);
     pairwise: rubric, above, below, p_above, p_below, p_tie (among the best 20 cases); break_even: rubric,
     above, below, kind, weight, factor, status; sobol: rubric, weight, S1, S1 ±, ST, ST ±, above, below
-    (empty without Sobol indices); parts: each rubric's signalscore.sensitivity.Report.
+    (empty without Sobol indices); coders (with coders=True): rubric, case, coders, p5, p50, p95, coder_share
+    (the part of the score's variance that comes from the choice of coder); parts: each rubric's
+    signalscore.sensitivity.Report.
     """
 
     cases: pd.DataFrame
     pairwise: pd.DataFrame
     break_even: pd.DataFrame
     sobol: pd.DataFrame
+    coders: pd.DataFrame
     parts: tuple[Report, ...]
 
 
-def sensitivities(parts: Sequence[Report]) -> Sensitivity:
+def sensitivities(parts: Sequence[Report], spreads: Sequence[CoderSpread] = ()) -> Sensitivity:
     """The tables the `sensitivity` command prints as csv, unrounded."""
     found = tables(list(parts))
     empty = pd.DataFrame(columns=["rubric"])
@@ -174,6 +178,7 @@ def sensitivities(parts: Sequence[Report]) -> Sensitivity:
         pairwise=found.get("pairwise", empty),
         break_even=found.get("break_even", empty),
         sobol=found.get("sobol", empty),
+        coders=spreads_frame(spreads),
         parts=tuple(parts),
     )
 

@@ -26,7 +26,6 @@ from signalscore.cli import (
     guard,
     scoring_corpus,
 )
-from signalscore.errors import UsageError
 from signalscore.options import DRAWS, MAX_MEMORY, SOBOL_SAMPLES, check_sensitivity
 
 Draws = Annotated[int, typer.Option("--draws", help=f"Monte Carlo draws, {DRAWS[0]:,} to {DRAWS[1]:,}.")]
@@ -99,7 +98,7 @@ def sensitivity(
         reports = run(corpus, settings, sobol_pair, sobol_samples, limit)
         text = render(reports, fmt.value, precision)
         if coders:
-            from signalscore.sensitivity.coders import with_coders
+            from signalscore.sensitivity.coders import coder_spreads, with_coders
 
             text = with_coders(text, coder_spreads(corpus, settings, limit), fmt.value, precision)
         emit(text, output, corpus.inputs)
@@ -112,23 +111,6 @@ def run(corpus: Any, settings: Any, pair: tuple[str, str] | None, samples: int, 
     from signalscore.sensitivity.analysis import analyze_corpus
 
     return analyze_corpus(corpus, settings, (pair, samples), limit, progress_bar(sys.stderr))
-
-
-def coder_spreads(corpus: Any, settings: Any, limit: int) -> list[Any]:
-    """Per rubric, the spread of each case coded by two or more coders with the coder drawn (--coders)."""
-    from signalscore.agreement import independent
-    from signalscore.sensitivity.coders import coder_spread
-
-    loaded = corpus.source or corpus
-    spreads = []
-    for rid, r in loaded.rubrics.items():
-        units = independent([c for c in loaded.cases if loaded.rubric_for(c).id == rid])
-        rows = sum(len(held) for held in units.values())
-        if rows * settings.draws * 8 * 2 > limit:  # the scores of every draw of every coding, and a copy
-            raise UsageError(f"--coders: {rows} codings x {settings.draws:,} draws need more than --max-memory")
-        if units:
-            spreads.append(coder_spread(r, units, settings))
-    return spreads
 
 
 def progress_bar(stream: TextIO, width: int = 30) -> Callable[[int, int], None] | None:
