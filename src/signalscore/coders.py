@@ -156,3 +156,15 @@ def whose(case: Case) -> str:
         by = f" by {case.coder}" if case.coder else ""
         return f"adjudicated{by} of {', '.join(named)}"
     return f"coded by {case.coder}" if case.coder else "coder not named"
+
+
+def find(cases: Sequence[Case], wanted: str, where: str) -> Case:
+    """The case with this id or row label (ID@CODER); a usage error names the rows to choose from."""
+    for case in cases:
+        if case.id == wanted:
+            return case
+    rows = [c.id for c in cases if c.id.startswith(f"{wanted}@")]
+    if rows:
+        raise UsageError(f"case {wanted!r} has several codings ({', '.join(rows)}): name one, or choose with --coder")
+    known = ", ".join(sorted(c.id for c in cases))
+    raise UsageError(f"no case {wanted!r} in {where} (cases: {known})")

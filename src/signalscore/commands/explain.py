@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from signalscore.case import Case
 from signalscore.cli import (
     CoderOpt,
     FollowLinks,
@@ -25,7 +24,6 @@ from signalscore.cli import (
     names,
     scoring_corpus,
 )
-from signalscore.errors import UsageError
 
 
 @app.command()
@@ -45,6 +43,7 @@ def explain(
 
     def body() -> None:
         from signalscore.api import score as score_corpus
+        from signalscore.coders import find
         from signalscore.render import render_explain
 
         as_file = Path(case).is_file()
@@ -56,15 +55,3 @@ def explain(
         emit(text, output, corpus.inputs)
 
     guard(body)
-
-
-def find(cases: list[Case], wanted: str, where: str) -> Case:
-    """The case with this id or row label (ID@CODER); a usage error names the rows to choose from."""
-    for case in cases:
-        if case.id == wanted:
-            return case
-    rows = [c.id for c in cases if c.id.startswith(f"{wanted}@")]
-    if rows:
-        raise UsageError(f"case {wanted!r} has several codings ({', '.join(rows)}): name one, or choose with --coder")
-    known = ", ".join(sorted(c.id for c in cases))
-    raise UsageError(f"no case {wanted!r} in {where} (cases: {known})")

@@ -21,7 +21,7 @@ from signalscore.cli import (
     scoring_corpus,
 )
 from signalscore.commands.compare import BaselineOpt, MaxCasesOpt
-from signalscore.errors import UsageError
+from signalscore.options import DRAWS, REPORT_DRAWS, check_draws
 
 ReportOpt = Annotated[
     Path,
@@ -32,6 +32,15 @@ ReportOpt = Annotated[
         show_default=False,
     ),
 ]
+ReportDraws = Annotated[
+    int,
+    typer.Option(
+        "--draws",
+        help=f"Draws of the section on how sure the ranking is (as `sensitivity`), 0 or {DRAWS[0]:,} to "
+        f"{DRAWS[1]:,}; 0 leaves it out.",
+    ),
+]
+ReportSeed = Annotated[int, typer.Option("--seed", min=0, help="Seed of those draws: the same seed, the same report.")]
 
 
 @app.command()
@@ -47,28 +56,21 @@ def report(
     baseline: BaselineOpt = None,
     precision: PrecisionOpt = 1,
     max_cases: MaxCasesOpt = 50,
+    draws: ReportDraws = REPORT_DRAWS,
+    seed: ReportSeed = 0,
 ) -> None:
-    """Write a report: rubric and weights, comparison, what changed, a chart, every case with its evidence."""
+    """Write a report: rubric and weights, comparison, a chart, how sure the ranking is, every case explained."""
 
     def body() -> None:
-        from signalscore.api import score as score_corpus
-        from signalscore.compare import compare_all
-        from signalscore.files import target, write_files
-        from signalscore.report import REPORT_FORMATS, build_report
+        from signalscore.files import target
+        from signalscore.report import make_report, report_files, save_report
 
-        fmt = REPORT_FORMATS.get(output.suffix.lower())
-        if fmt is None:
-            raise UsageError(f"--output {output}: name a .html or .md file")
+        fmt, files = report_files(output)
+        check_draws(draws, off=True)
         corpus = scoring_corpus(paths, rubric, rubrics_dir, follow_links, no_cache, coder, case)
-        chart = output.with_suffix(".png")
-        files = [chart, output] if fmt == "markdown" else [output]
         for path in files:  # before the work of drawing: a target that cannot be written fails fast
             target(path, corpus.inputs)
-        scores = score_corpus(corpus)
-        comps = compare_all(scores, corpus.rubrics, baseline)
-        made = build_report(corpus, scores, comps, fmt, precision, chart.name, max_cases)
-        data = {chart: made.chart, output: made.text.encode("utf-8")}
-        # The chart first, so the report never points at a missing image; both or neither.
-        write_files([(path, data[path]) for path in files], corpus.inputs)
+        made = make_report(corpus, fmt, output.with_suffix(".png").name, baseline, precision, max_cases, draws, seed)
+        save_report(made, files, corpus.inputs)
 
     guard(body)

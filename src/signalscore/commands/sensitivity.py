@@ -27,11 +27,7 @@ from signalscore.cli import (
     guard,
     scoring_corpus,
 )
-from signalscore.errors import UsageError
-
-# Bounds of the options: outside them a run is either meaningless or would not end.
-DRAWS = (100, 10_000_000)
-SOBOL_SAMPLES = (64, 1 << 20)
+from signalscore.options import DRAWS, MAX_MEMORY, SOBOL_SAMPLES, check_sensitivity
 
 Draws = Annotated[int, typer.Option("--draws", help=f"Monte Carlo draws, {DRAWS[0]:,} to {DRAWS[1]:,}.")]
 Seed = Annotated[int, typer.Option("--seed", min=0, help="Random seed: the same seed gives the same output.")]
@@ -87,7 +83,7 @@ def sensitivity(
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
     precision: PrecisionOpt = 1,
-    max_memory: MaxMemory = "4GB",
+    max_memory: MaxMemory = MAX_MEMORY,
     coders: CodersFlag = False,
 ) -> None:
     """How sure is the ranking: score and rank spread over draws, break-even weights, Sobol indices."""
@@ -97,14 +93,14 @@ def sensitivity(
         from signalscore.sensitivity.montecarlo import Settings
         from signalscore.sensitivity.output import render
 
-        check_options(weight_spread, sobol_samples, draws)
+        check_sensitivity(weight_spread, sobol_samples, draws)
         limit = parse_bytes(max_memory)
         corpus = scoring_corpus(paths, rubric, rubrics_dir, follow_links, no_cache, coder, case)
         settings = Settings(draws=draws, seed=seed, spread=weight_spread)
         reports = run(corpus, settings, sobol_pair, sobol_samples, limit)
         text = render(reports, fmt.value, precision)
         if coders:
-            from signalscore.sensitivity.coders import with_coders
+            from signalscore.sensitivity.coders import coder_spreads, with_coders
 
             text = with_coders(text, coder_spreads(corpus, settings, limit), fmt.value, precision)
         emit(text, output, corpus.inputs)
@@ -112,57 +108,11 @@ def sensitivity(
     guard(body)
 
 
-def check_options(spread: float, samples: int, draws: int) -> None:
-    """Usage errors the option types cannot express."""
-    if not 0 <= spread < 1:
-        raise UsageError(f"--weight-spread must be at least 0 and below 1 (got {spread:g})")
-    low, high = SOBOL_SAMPLES
-    if samples and (samples & (samples - 1) or not low <= samples <= high):
-        raise UsageError(
-            f"--sobol-samples must be 0 or a power of 2 from {low} to {high:,}, such as 512 or 1024 (got {samples})"
-        )
-    if not DRAWS[0] <= draws <= DRAWS[1]:
-        raise UsageError(f"--draws must be from {DRAWS[0]:,} to {DRAWS[1]:,} (got {draws:,})")
-
-
 def run(corpus: Any, settings: Any, pair: tuple[str, str] | None, samples: int, limit: int) -> list[Any]:
-    """One report per rubric; with --sobol-pair, Sobol only for the rubric that scores both cases.
+    """One report per rubric (signalscore.sensitivity.analysis.analyze_corpus), with a progress bar on a terminal."""
+    from signalscore.sensitivity.analysis import analyze_corpus
 
-    Every rubric's memory is estimated before any is analysed: a run too big is refused whole, at once.
-    """
-    from signalscore.api import collected
-    from signalscore.sensitivity.analysis import PAIRWISE_CASES, analyze
-    from signalscore.sensitivity.budget import Size, check
-
-    groups = {rid: [c for c in corpus.cases if corpus.rubric_for(c).id == rid] for rid in corpus.rubrics}
-    groups = {rid: cases for rid, cases in groups.items() if cases}
-    if pair is not None and not any({c.id for c in cases} >= set(pair) for cases in groups.values()):
-        raise UsageError(f"--sobol-pair: no rubric scores both {pair[0]!r} and {pair[1]!r}")
-    sobol = {rid: samples if pair is None or {c.id for c in cases} >= set(pair) else 0 for rid, cases in groups.items()}
-    for rid, cases in groups.items():
-        check(rid, Size.of(corpus.rubrics[rid], len(cases), settings.draws, sobol[rid], PAIRWISE_CASES), limit)
-    reports = []
-    for rid, cases in groups.items():
-        r = corpus.rubrics[rid]
-        reports.append(analyze(r, collected(corpus, r, cases), settings, (pair, sobol[rid]), progress_bar(sys.stderr)))
-    return reports
-
-
-def coder_spreads(corpus: Any, settings: Any, limit: int) -> list[Any]:
-    """Per rubric, the spread of each case coded by two or more coders with the coder drawn (--coders)."""
-    from signalscore.agreement import independent
-    from signalscore.sensitivity.coders import coder_spread
-
-    loaded = corpus.source or corpus
-    spreads = []
-    for rid, r in loaded.rubrics.items():
-        units = independent([c for c in loaded.cases if loaded.rubric_for(c).id == rid])
-        rows = sum(len(held) for held in units.values())
-        if rows * settings.draws * 8 * 2 > limit:  # the scores of every draw of every coding, and a copy
-            raise UsageError(f"--coders: {rows} codings x {settings.draws:,} draws need more than --max-memory")
-        if units:
-            spreads.append(coder_spread(r, units, settings))
-    return spreads
+    return analyze_corpus(corpus, settings, (pair, samples), limit, progress_bar(sys.stderr))
 
 
 def progress_bar(stream: TextIO, width: int = 30) -> Callable[[int, int], None] | None:

@@ -25,7 +25,8 @@ from signalscore.cli import (
     guard,
     scoring_corpus,
 )
-from signalscore.commands.sensitivity import DRAWS, MaxMemory, Seed, Spread, check_options, progress_bar
+from signalscore.commands.sensitivity import MaxMemory, Seed, Spread, progress_bar
+from signalscore.options import DRAWS, check_draws, check_sensitivity
 
 SenderOpt = Annotated[
     str | None,
@@ -84,7 +85,8 @@ def trend(
         from signalscore.render.trend import render_panel, render_trend
         from signalscore.trend import Dyad, trend_frame
 
-        check_options(weight_spread, 0, draws or DRAWS[0])
+        check_sensitivity(weight_spread, 0, DRAWS[0])  # the spread; draws may be 0 here
+        check_draws(draws, off=True)
         corpus = scoring_corpus(paths, rubric, rubrics_dir, follow_links, no_cache, coder, case)
         scores = score_corpus(corpus)
         dyad = Dyad(sender, recipient)

@@ -147,12 +147,13 @@ def explain_json(scores: Scores, rubric: Rubric, case: Case, whose: Mapping[str,
     return to_json({"rubric": rubric.id, "case": data})
 
 
-def _explain_csv(scores: Scores, rubric: Rubric, case: Case) -> str:
+def explain_table(scores: Scores, rubric: Rubric, case: Case) -> pd.DataFrame:
+    """One case feature by feature with whole level labels, rationales and evidence: what csv prints."""
     frame = explain_frame(scores, rubric, case, full=True)
     plain = markup_of("csv")
     frame["rationale"] = [" ".join((case.coding(f).rationale or "").split()) for f in frame["feature"]]
     frame["evidence"] = [_quotes(case, f, plain) for f in frame["feature"]]
-    return grid(frame, "csv")
+    return frame
 
 
 def _quotes(case: Case, feature_id: str, markup: Markup) -> str:
@@ -200,6 +201,6 @@ def render_explain(
     if fmt == "json":
         return explain_json(scores, rubric, case, whose)
     if fmt == "csv":
-        return _explain_csv(scores, rubric, case)
+        return grid(explain_table(scores, rubric, case), "csv")
     blocks = explain_blocks(scores, rubric, case, fmt, precision, width or terminal_width(), whose)
     return markup_of(fmt).document(blocks)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -10,11 +11,15 @@ from signalscore.codings import Codings
 from signalscore.errors import UsageError
 from signalscore.rubric import Rubric
 from signalscore.sensitivity.breakeven import BreakEven, break_even
+from signalscore.sensitivity.budget import Size, check
 from signalscore.sensitivity.cases import CaseSet
 from signalscore.sensitivity.coding import CodingModel
 from signalscore.sensitivity.montecarlo import Progress, Settings, monte_carlo
 from signalscore.sensitivity.sobol import SobolResult, sobol_indices
 from signalscore.sensitivity.summary import Summary
+
+if TYPE_CHECKING:
+    from signalscore.loader import Corpus
 
 # Pairwise tables and sentences cover at most this many cases, the best by point score.
 PAIRWISE_CASES = 20
@@ -94,3 +99,33 @@ def sobol_rows(cases: CaseSet, pair: tuple[str, str] | None) -> tuple[int, int]:
     if pair[0] == pair[1]:
         raise UsageError("--sobol-pair needs two different cases")
     return (index[pair[0]], index[pair[1]])
+
+
+def analyze_corpus(
+    corpus: Corpus,
+    settings: Settings,
+    sobol: tuple[tuple[str, str] | None, int] = (None, SOBOL_SAMPLES),
+    limit: int | None = None,
+    progress: Progress | None = None,
+) -> list[Report]:
+    """One report per rubric of a scoring corpus; with a Sobol pair, Sobol only for the rubric that scores both.
+
+    Every rubric's memory is estimated before any is analysed: a run bigger than `limit` bytes is refused
+    whole, at once (UsageError).
+    """
+    from signalscore.api import collected
+
+    pair, samples = sobol
+    groups = {rid: [c for c in corpus.cases if corpus.rubric_for(c).id == rid] for rid in corpus.rubrics}
+    groups = {rid: cases for rid, cases in groups.items() if cases}
+    if pair is not None and not any({c.id for c in cases} >= set(pair) for cases in groups.values()):
+        raise UsageError(f"--sobol-pair: no rubric scores both {pair[0]!r} and {pair[1]!r}")
+    runs = {rid: samples if pair is None or {c.id for c in cases} >= set(pair) else 0 for rid, cases in groups.items()}
+    if limit is not None:
+        for rid, cases in groups.items():
+            check(rid, Size.of(corpus.rubrics[rid], len(cases), settings.draws, runs[rid], PAIRWISE_CASES), limit)
+    reports = []
+    for rid, cases in groups.items():
+        r = corpus.rubrics[rid]
+        reports.append(analyze(r, collected(corpus, r, cases), settings, (pair, runs[rid]), progress))
+    return reports

@@ -90,25 +90,31 @@ def render_text(reports: list[Report], fmt: str, precision: int) -> str:
     return m.document(blocks)
 
 
-def render_csv(reports: list[Report]) -> str:
-    """Four CSV tables (cases, pairwise, break-even, Sobol), each with a rubric column, a blank line apart."""
-    tables: dict[str, list[pd.DataFrame]] = {"cases": [], "pairwise": [], "break_even": [], "sobol": []}
+def tables(reports: list[Report]) -> dict[str, pd.DataFrame]:
+    """The cases, pairwise, break-even and Sobol tables of every rubric, each with a rubric column first (numbers
+    unrounded; a table no rubric has is absent): what csv prints and the Python API returns."""
+    found: dict[str, list[pd.DataFrame]] = {"cases": [], "pairwise": [], "break_even": [], "sobol": []}
     for r in reports:
         rid = r.cases.rubric.id
         scored = case_frame(r, False).astype({"rank": "Int64"})
         unscored = pd.DataFrame({"case": list(r.unscored)})  # listed, every other column empty
-        tables["cases"].append(pd.concat([scored, unscored], ignore_index=True).assign(rubric=rid))
+        found["cases"].append(pd.concat([scored, unscored], ignore_index=True).assign(rubric=rid))
         pairs = pd.DataFrame(_pairwise_json(r), columns=["above", "below", "p_above", "p_below", "p_tie"])
-        tables["pairwise"].append(pairs.assign(rubric=rid))
-        tables["break_even"].append(break_even_frame(r, False).assign(rubric=rid))
+        found["pairwise"].append(pairs.assign(rubric=rid))
+        found["break_even"].append(break_even_frame(r, False).assign(rubric=rid))
         if r.sobol is not None and not r.sobol.stable:
-            tables["sobol"].append(sobol_frame(r).assign(rubric=rid, above=r.sobol.above, below=r.sobol.below))
-    out = []
-    for frames in tables.values():
+            found["sobol"].append(sobol_frame(r).assign(rubric=rid, above=r.sobol.above, below=r.sobol.below))
+    out = {}
+    for name, frames in found.items():
         if frames:
             flat = pd.concat(frames, ignore_index=True)
-            out.append(grid(flat[["rubric", *[c for c in flat.columns if c != "rubric"]]], "csv"))
-    return "\n".join(out)
+            out[name] = flat[["rubric", *[c for c in flat.columns if c != "rubric"]]]
+    return out
+
+
+def render_csv(reports: list[Report]) -> str:
+    """Four CSV tables (cases, pairwise, break-even, Sobol), each with a rubric column, a blank line apart."""
+    return "\n".join(grid(table, "csv") for table in tables(reports).values())
 
 
 def report_json(r: Report) -> dict[str, Any]:
