@@ -19,6 +19,7 @@ import signalscore
 from signalscore import api
 from signalscore.errors import UsageError
 from signalscore.rubric import Rubric
+from signalscore.sensitivity.summary import RANK_COLUMNS
 from tests.conftest import ROOT
 
 Cli = Callable[..., Any]
@@ -182,7 +183,9 @@ def test_explain_adds_up_and_equals_the_commands_json(cli: Cli, workspace: Path,
 
 
 def test_explain_names_the_cases_when_the_id_is_not_one(corpus: signalscore.Corpus) -> None:
-    with pytest.raises(UsageError, match="no case 'cn-ru-2099' in the corpus \\(cases: cn-ru-2008-georgia, "):
+    with pytest.raises(
+        UsageError, match="no case 'cn-ru-2099' in the corpus \\(cases: by-ru-2022-ukraine, cn-ru-2008-georgia, "
+    ):
         api.explain(corpus, "cn-ru-2099")
 
 
@@ -207,7 +210,9 @@ def test_sensitivity_equals_the_commands_json(cli: Cli, workspace: Path, corpus:
     for case in printed["cases"]:
         row = cases.loc[case["id"]]
         assert all(same(row[k], case[k]) for k in ("score", "rank", "mean", "p5", "p50", "p95"))
-        assert all(same(row[f"P(rank {k})"], p) for k, p in case["rank_probabilities"].items())
+        # The frame has the table's columns, P(rank 1) to P(rank RANK_COLUMNS); JSON every rank drawn.
+        shown = {k: p for k, p in case["rank_probabilities"].items() if int(k) <= RANK_COLUMNS}
+        assert all(same(row[f"P(rank {k})"], p) for k, p in shown.items())
     pairs = got.pairwise.to_dict("records")
     assert [{k: v for k, v in p.items() if k != "rubric"} for p in pairs] == printed["pairwise"]
     assert got.sobol["S1"].tolist() == [i["S1"] for i in printed["sobol"]["indices"]]
@@ -218,7 +223,7 @@ def test_sensitivity_coders_equals_the_commands_json(cli: Cli, workspace: Path, 
     args = ("--coders", "--draws", "300", "--seed", "6", "--sobol-samples", "0")
     printed = cli_json(cli, workspace, "sensitivity", *args)["rubrics"][0]["coders"]
     got = api.sensitivity(corpus, draws=300, seed=6, sobol_samples=0, coders=True)
-    assert got.coders.drop(columns="rubric").to_dict("records") == printed and len(printed) == 3
+    assert got.coders.drop(columns="rubric").to_dict("records") == printed and len(printed) == 15
     assert got.sobol.empty and api.sensitivity(corpus, draws=300, sobol_samples=0).coders.empty
 
 

@@ -19,7 +19,7 @@ from signalscore.api import load_cases, score
 from signalscore.compare import compare_all
 from signalscore.report.chart import contributions_chart
 from signalscore.sensitivity.report import percent
-from tests.conftest import DEMO, ROOT
+from tests.conftest import DEMO, ROOT, THREE
 
 Cli = Callable[..., Any]
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -226,9 +226,9 @@ def _rows(section: str) -> list[list[str]]:
 
 
 def test_report_says_how_sure_the_ranking_is_as_sensitivity_does(cli: Cli, tmp_path: Path) -> None:
-    page = _report(cli, tmp_path / "report.html", ROOT, "--draws", "700", "--seed", "5")
+    page = _report(cli, tmp_path / "report.html", ROOT, "--draws", "700", "--seed", "5", *THREE)
     section = _section(page, "How sure is the ranking")
-    run = cli("sensitivity", "--draws", "700", "--seed", "5", "--format", "json", cwd=ROOT)
+    run = cli("sensitivity", "--draws", "700", "--seed", "5", "--format", "json", *THREE, cwd=ROOT)
     printed = json.loads(run.out)["rubrics"][0]
     assert "700 draws, seed 5." in section and "<code>signalscore sensitivity --draws 700 --seed 5</code>" in section
     head, *rows = _rows(section)
