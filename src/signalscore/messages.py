@@ -13,6 +13,7 @@ import yaml
 from pydantic import BaseModel
 
 from signalscore.errors import excerpt, number
+from signalscore.syntax_hints import diagnose
 from signalscore.yaml_core import yaml11_reading
 
 
@@ -166,10 +167,15 @@ def yaml_syntax(text: str, exc: yaml.YAMLError, too_deep: str) -> tuple[int, int
     at = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     if "exceeded maximum nesting depth" in str(exc.problem):
         return (*at, too_deep)
+    if (diagnosis := diagnose(text, exc)) is not None:
+        return (*at, f"YAML syntax: {diagnosis}")
     message = f"YAML syntax: {exc.problem or exc.context}"
     if message.endswith("found undefined alias") and exc.problem_mark is not None:  # libyaml omits the name
-        message += " " + excerpt((text[exc.problem_mark.index :].split(maxsplit=1) or [""])[0].rstrip(",]}")).strip(
-            "'\""
+        name = excerpt((text[exc.problem_mark.index :].split(maxsplit=1) or [""])[0].rstrip(",]}")).strip("'\"")
+        return (
+            *at,
+            f"YAML syntax: {name} reads as an alias of an anchor {name.replace('*', '&', 1)} that is not defined:"
+            " if it is text, put the whole value in quotes",
         )
     started = exc.context_mark
     if exc.context and exc.problem and exc.problem.startswith("but "):  # "expected one document, but found ..."
