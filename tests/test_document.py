@@ -335,3 +335,26 @@ def test_syntax_mistakes_say_what_is_wrong_and_how_to_fix_it(
     if parser == "Python":
         monkeypatch.setattr(document, "_Loader", core_loader(yaml.SafeLoader))
     assert messages(text) == [f"{at}: (document): YAML syntax: {expected}"]
+
+
+_LOST = "the text after ' #' is a comment, so the value {read}: if the '#' belongs to the value, put the whole value in quotes (comment-after-value)"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("title: Talks #2\n", "1:14: title: warning: " + _LOST.format(read="reads 'Talks'")),
+        ("c:\n  x:\n    rationale: #1 in rank\n", "3:16: c.x.rationale: warning: " + _LOST.format(read="is empty")),
+        ("summary: a\n  b  # c\n", "2:6: summary: warning: " + _LOST.format(read="reads 'a b'")),
+        ("features:\n  - label: A #b\n", "2:14: features.0.label: warning: " + _LOST.format(read="reads 'A'")),
+    ],
+)
+def test_a_comment_after_a_plain_prose_value_is_a_warning_at_the_hash(text: str, expected: str) -> None:
+    assert messages(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text", ["title: 'a #b'  # c\n", "value: 2  # strong\n", "note: issue#1\n", 'quote: "x" # y\n']
+)
+def test_no_warning_for_a_quoted_value_a_non_prose_key_or_a_hash_inside_a_word(text: str) -> None:
+    assert messages(text) == []

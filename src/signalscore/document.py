@@ -26,6 +26,10 @@ _BAD_SCALAR = (ValueError, OverflowError, TypeError, LookupError, yaml.YAMLError
 _KINDS = {_TAG + "timestamp": "date", _TAG + "int": "whole number", _TAG + "float": "number", _TAG + "bool": "boolean"}
 _WORD = re.compile(r"[\w/-]+")
 _TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels"
+# Keys whose values are prose: a ' #' inside a plain value there starts a comment, and the rest of the text is lost.
+_PROSE = frozenset({"quote", "rationale", "title", "summary", "episode", "note", "label", "description", "guidance"})
+_COMMENT = re.compile(r"[ \t]+#")
+COMMENT_RULE = "comment-after-value"
 
 
 @dataclass
@@ -84,8 +88,9 @@ def _mark(node: Node) -> tuple[int, int]:
 class _Builder:
     """Builds plain data from a node tree: records positions, bounds alias expansion, refuses tags."""
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, lines: list[str]) -> None:
         self.doc = doc
+        self.lines = lines
         self.seen: set[int] = set()
         self.open: set[int] = set()
         self.expanded = 0
@@ -143,7 +148,23 @@ class _Builder:
 
     def _scalar(self, node: ScalarNode, loc: Loc) -> Any:
         value, refusal = _construct(node)
-        return self._damaged(node, loc, refusal) if refusal else value
+        if refusal:
+            return self._damaged(node, loc, refusal)
+        if not node.style and loc and loc[-1] in _PROSE:  # plain: None (Python parser) or "" (C parser)
+            self._comment_after(node, loc, value)
+        return value
+
+    def _comment_after(self, node: ScalarNode, loc: Loc, value: Any) -> None:
+        """Warn when a comment follows a plain prose value on its line: `quote: held talks #1 priority`."""
+        end = node.end_mark
+        line = self.lines[end.line] if end.line < len(self.lines) else ""
+        if found := _COMMENT.match(line, end.column):
+            read = "is empty" if value is None else f"reads {excerpt(value)}"
+            message = (
+                f"the text after ' #' is a comment, so the value {read}: if the '#' belongs to the value,"
+                f" put the whole value in quotes ({COMMENT_RULE})"
+            )
+            self.problems.append(Problem(self.doc.path, end.line + 1, found.end(), dotted(loc), message, "warning"))
 
     def _mapping(self, node: MappingNode, loc: Loc) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
@@ -236,7 +257,7 @@ def parse_text(path: str, text: str) -> tuple[Document, list[Problem]]:
         node = _compose(path, text)
         if node is None:
             return doc, [Problem(path, 1, 1, "", "the file is empty (nothing but blank lines or comments)")]
-        builder = _Builder(doc)
+        builder = _Builder(doc, text.splitlines())
         doc.data = builder.build(node, ())
     except _Failed as exc:
         return Document(path), [exc.problem]
