@@ -23,11 +23,16 @@ if TYPE_CHECKING:
 MISSING_WORDS = ("n/a", "unknown")
 
 
-def suggestion(name: str, known: Iterable[str]) -> str | None:
+CLOSE = 0.6  # how alike (difflib's ratio) a known word must be to be suggested
+# Case ids share a prefix (sender, recipient, year): 'alpha-1999' is 0.7 like 'alpha-2010', a different case.
+CLOSE_CASE = 0.8
+
+
+def suggestion(name: str, known: Iterable[str], cutoff: float = CLOSE) -> str | None:
     """The known word closest to a mistyped one, if one is close: the one rule behind every 'did you mean'."""
     if not isinstance(name, str):  # a partly valid document may hold anything
         return None
-    close = difflib.get_close_matches(name, sorted({k for k in known if isinstance(k, str)}), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(name, sorted({k for k in known if isinstance(k, str)}), n=1, cutoff=cutoff)
     return close[0] if close else None
 
 
@@ -174,13 +179,18 @@ def neither(data: Any) -> str:
     return f"neither a rubric nor a case: a rubric has a 'features' key, a case a 'rubric' or 'codings' key{hint}"
 
 
-def closest(name: str, known: Iterable[str], noun: str = "known") -> str:
+def closest(name: str, known: Iterable[str], noun: str = "known", cutoff: float = CLOSE) -> str:
     """'did you mean X?' for the closest known id, else the list of known ids ('known: a, b and 3 more')."""
-    if close := suggestion(name, known):
-        return f"did you mean {close!r}?"
     ids = sorted(set(known))
+    if close := suggestion(name, ids, cutoff):
+        return f"did you mean {close!r}?"
     more = f" and {len(ids) - _SHOWN} more" if len(ids) > _SHOWN else ""
     return f"{noun}: {', '.join(ids[:_SHOWN]) or 'none'}{more}"
+
+
+def unknown_case(name: str, known: Iterable[str]) -> str:
+    """After a case id that names no case: the case probably meant, else the cases there are."""
+    return closest(name, known, "cases", CLOSE_CASE)
 
 
 def _position(text: str, index: int) -> tuple[int, int]:

@@ -26,6 +26,7 @@ from signalscore.cli import (
     scoring_corpus,
 )
 from signalscore.errors import UsageError
+from signalscore.messages import unknown_case
 
 
 @app.command()
@@ -66,5 +67,4 @@ def find(cases: list[Case], wanted: str, where: str) -> Case:
     rows = [c.id for c in cases if c.id.startswith(f"{wanted}@")]
     if rows:
         raise UsageError(f"case {wanted!r} has several codings ({', '.join(rows)}): name one, or choose with --coder")
-    known = ", ".join(sorted(c.id for c in cases))
-    raise UsageError(f"no case {wanted!r} in {where} (cases: {known})")
+    raise UsageError(f"no case {wanted!r} in {where} ({unknown_case(wanted, [c.id for c in cases])})")

@@ -123,6 +123,16 @@ def check_options(spread: float, samples: int, draws: int) -> None:
         raise UsageError(f"--draws must be from {DRAWS[0]:,} to {DRAWS[1]:,} (got {draws:,})")
 
 
+def _no_pair(pair: tuple[str, str], ids: set[str]) -> None:
+    """Why no rubric scores the pair: a case id that names no case (with the one probably meant), or rubrics apart."""
+    from signalscore.messages import unknown_case
+
+    for name in pair:
+        if name not in ids:
+            raise UsageError(f"--sobol-pair: no case {name!r} ({unknown_case(name, ids)})")
+    raise UsageError(f"--sobol-pair: no rubric scores both {pair[0]!r} and {pair[1]!r}")
+
+
 def run(corpus: Any, settings: Any, pair: tuple[str, str] | None, samples: int, limit: int) -> list[Any]:
     """One report per rubric; with --sobol-pair, Sobol only for the rubric that scores both cases.
 
@@ -135,7 +145,7 @@ def run(corpus: Any, settings: Any, pair: tuple[str, str] | None, samples: int, 
     groups = {rid: [c for c in corpus.cases if corpus.rubric_for(c).id == rid] for rid in corpus.rubrics}
     groups = {rid: cases for rid, cases in groups.items() if cases}
     if pair is not None and not any({c.id for c in cases} >= set(pair) for cases in groups.values()):
-        raise UsageError(f"--sobol-pair: no rubric scores both {pair[0]!r} and {pair[1]!r}")
+        _no_pair(pair, {c.id for c in corpus.cases})
     sobol = {rid: samples if pair is None or {c.id for c in cases} >= set(pair) else 0 for rid, cases in groups.items()}
     for rid, cases in groups.items():
         check(rid, Size.of(corpus.rubrics[rid], len(cases), settings.draws, sobol[rid], PAIRWISE_CASES), limit)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
 from signalscore.codings import Codings
 from signalscore.errors import UsageError
+from signalscore.messages import unknown_case
 from signalscore.rubric import Rubric
 from signalscore.sensitivity.breakeven import BreakEven, break_even
 from signalscore.sensitivity.cases import CaseSet
@@ -52,24 +54,23 @@ def analyze(
     pair, samples = sobol
     indices = None
     if samples and len(cases.ids) >= 2:
-        rows = sobol_rows(cases, pair)
+        rows = sobol_rows(cases, pair, every.ids)
         indices = sobol_indices(cases, rows, settings.spread, samples, settings.seed)
     scored = set(cases.ids)
     unscored = tuple(i for i in every.ids if i not in scored)
     return Report(cases, unscored, settings, model, summary, shown, break_even(cases.take_first(shown)), indices)
 
 
-def sobol_rows(cases: CaseSet, pair: tuple[str, str] | None) -> tuple[int, int]:
-    """Rows of the Sobol pair: the one asked for, else the two best cases."""
+def sobol_rows(cases: CaseSet, pair: tuple[str, str] | None, every: Sequence[str] = ()) -> tuple[int, int]:
+    """Rows of the Sobol pair: the one asked for, else the two best cases (every: the ids scored or not)."""
     if pair is None:
         return (0, 1)
     index = {c: i for i, c in enumerate(cases.ids)}
     missing = [c for c in pair if c not in index]
     if missing:
-        known = ", ".join(cases.ids)
-        raise UsageError(
-            f"--sobol-pair: no scored case {missing[0]!r} under rubric {cases.rubric.id!r} (cases: {known})"
-        )
+        unscored = missing[0] in every  # a case without a score: the scored ones are the choice, not a typo
+        known = f"cases: {', '.join(cases.ids)}" if unscored else unknown_case(missing[0], cases.ids)
+        raise UsageError(f"--sobol-pair: no scored case {missing[0]!r} under rubric {cases.rubric.id!r} ({known})")
     if pair[0] == pair[1]:
         raise UsageError("--sobol-pair needs two different cases")
     return (index[pair[0]], index[pair[1]])
