@@ -35,7 +35,7 @@ def test_a_mistyped_case_id_on_the_command_line_gets_a_suggestion(
 
 
 def test_adjudicate_and_coder_suggest_too(cli: Callable[..., Run], tmp_path: Path) -> None:
-    run = cli("adjudicate", "alpha-201", "-o", str(tmp_path / "x.yaml"), cwd=CODERS)
+    run = cli("adjudicate", "alpah-2010", "-o", str(tmp_path / "x.yaml"), cwd=CODERS)
     assert run.code == 2
     assert run.err.endswith("is not coded by two or more coders in cases (did you mean 'alpha-2010'?)\n")
     run = cli("score", "--coder", "anna", cwd=CODERS)
