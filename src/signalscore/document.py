@@ -14,6 +14,7 @@ from signalscore.errors import EXCERPT, Issue, Loc, Problem, excerpt
 from signalscore.inputs import MAX_BYTES as MAX_BYTES
 from signalscore.inputs import Unreadable, read_limited
 from signalscore.messages import yaml_syntax
+from signalscore.syntax_hints import PROSE, comment_after
 from signalscore.yaml_core import CoreLoader as _Loader
 from signalscore.yaml_core import construct
 
@@ -26,10 +27,6 @@ _BAD_SCALAR = (ValueError, OverflowError, TypeError, LookupError, yaml.YAMLError
 _KINDS = {_TAG + "timestamp": "date", _TAG + "int": "whole number", _TAG + "float": "number", _TAG + "bool": "boolean"}
 _WORD = re.compile(r"[\w/-]+")
 _TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels"
-# Keys whose values are prose: a ' #' inside a plain value there starts a comment, and the rest of the text is lost.
-_PROSE = frozenset({"quote", "rationale", "title", "summary", "episode", "note", "label", "description", "guidance"})
-_COMMENT = re.compile(r"[ \t]+#")
-COMMENT_RULE = "comment-after-value"
 
 
 @dataclass
@@ -150,21 +147,10 @@ class _Builder:
         value, refusal = _construct(node)
         if refusal:
             return self._damaged(node, loc, refusal)
-        if not node.style and loc and loc[-1] in _PROSE:  # plain: None (Python parser) or "" (C parser)
-            self._comment_after(node, loc, value)
+        if loc and loc[-1] in PROSE and (lost := comment_after(self.lines, node, value)):
+            line, column, message = lost
+            self.problems.append(Problem(self.doc.path, line, column, dotted(loc), message, "warning"))
         return value
-
-    def _comment_after(self, node: ScalarNode, loc: Loc, value: Any) -> None:
-        """Warn when a comment follows a plain prose value on its line: `quote: held talks #1 priority`."""
-        end = node.end_mark
-        line = self.lines[end.line] if end.line < len(self.lines) else ""
-        if found := _COMMENT.match(line, end.column):
-            read = "is empty" if value is None else f"reads {excerpt(value)}"
-            message = (
-                f"the text after ' #' is a comment, so the value {read}: if the '#' belongs to the value,"
-                f" put the whole value in quotes ({COMMENT_RULE})"
-            )
-            self.problems.append(Problem(self.doc.path, end.line + 1, found.end(), dotted(loc), message, "warning"))
 
     def _mapping(self, node: MappingNode, loc: Loc) -> dict[Any, Any]:
         result: dict[Any, Any] = {}

@@ -1,4 +1,4 @@
-"""YAML syntax errors in words: what the source line around PyYAML's mark shows is wrong, and how to fix it.
+"""What the source lines show about a YAML mistake: a syntax error in words, and a comment that cut a value.
 
 PyYAML says "found character that cannot start any token" for a tab and "did not find expected key"
 for an apostrophe inside single quotes; the mark and the line it points into say what the author did.
@@ -11,6 +11,9 @@ import re
 from collections.abc import Callable
 
 import yaml
+from yaml.nodes import ScalarNode
+
+from signalscore.errors import excerpt
 
 _QUOTE_THE_VALUE = "put the whole value in quotes"
 _RESERVED = {"@": "'@'", "`": "a backtick (`)", "%": "'%'"}
@@ -143,3 +146,25 @@ def diagnose(text: str, exc: yaml.MarkedYAMLError) -> str | None:
         if found := check(spot):
             return found
     return None
+
+
+# Keys whose values are prose: a ' #' inside a plain value there starts a comment, and the rest of the text is lost.
+PROSE = frozenset({"quote", "rationale", "title", "summary", "episode", "note", "label", "description", "guidance"})
+_COMMENT = re.compile(r"[ \t]+#")
+COMMENT_RULE = "comment-after-value"
+
+
+def comment_after(lines: list[str], node: ScalarNode, value: object) -> tuple[int, int, str] | None:
+    """Line, column of the '#' and a message when a comment follows a plain value on its line
+    (`quote: held talks #1 priority` reads 'held talks'); None for a quoted value or no comment."""
+    end = node.end_mark
+    line = lines[end.line] if end.line < len(lines) else ""
+    found = None if node.style else _COMMENT.match(line, end.column)  # plain: None (Python parser), "" (C)
+    if found is None:
+        return None
+    read = "is empty" if value is None else f"reads {excerpt(value)}"
+    message = (
+        f"the text after ' #' is a comment, so the value {read}: if the '#' belongs to the value,"
+        f" put the whole value in quotes ({COMMENT_RULE})"
+    )
+    return end.line + 1, found.end(), message
