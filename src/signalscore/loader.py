@@ -22,6 +22,7 @@ from signalscore.messages import closest, expected, found, hint, meant, neither,
 from signalscore.parallel import jobs, parse_files
 from signalscore.partial import partial
 from signalscore.rubric import Rubric, rubric_issues
+from signalscore.syntax_hints import COMMENT_RULE
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -287,7 +288,10 @@ def _assign(checked: _Checked[Case], corpus: Corpus, parsed: _Parsed, override: 
         if checked.lints is not None:
             corpus.lints[key_of(case)] = checked.lints
     differs = override is not None and override.id != case.rubric
-    return checked.located(coding_issues(case, rubric, override=differs))
+    found = checked.located(coding_issues(case, rubric, override=differs))
+    if checked.lints and any(p.severity == "error" for p in found):  # shown with the errors, not after them
+        found += [p for p in checked.lints if p.message.endswith(f"({COMMENT_RULE})")]
+    return found
 
 
 def load(
