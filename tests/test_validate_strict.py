@@ -108,6 +108,8 @@ def test_a_comment_after_a_plain_quote_is_a_warning_every_run_and_an_error_under
             "ok: 1 rubric(s) and 1 case(s) valid",
             "1 warning(s); --strict makes them errors",
         ]
+    score = cli("score", cwd=workspace)  # every command says that text was lost, not only validate
+    assert score.code == 0 and score.err.splitlines() == [expected]
     strict = cli("validate", "--strict", cwd=workspace)
     assert strict.code == 1
     assert strict.err.splitlines() == [expected.replace(": warning: ", ": "), "1 problem found"]

@@ -288,10 +288,10 @@ def _assign(checked: _Checked[Case], corpus: Corpus, parsed: _Parsed, override: 
         if checked.lints is not None:
             corpus.lints[key_of(case)] = checked.lints
     differs = override is not None and override.id != case.rubric
-    found = checked.located(coding_issues(case, rubric, override=differs))
-    if checked.lints and any(p.severity == "error" for p in found):  # shown with the errors, not after them
-        found += [p for p in checked.lints if p.message.endswith(f"({COMMENT_RULE})")]
-    return found
+    cut = [
+        p for p in checked.lints or [] if p.message.endswith(f"({COMMENT_RULE})")
+    ]  # text lost: every command says so
+    return checked.located(coding_issues(case, rubric, override=differs)) + cut
 
 
 def load(
