@@ -107,7 +107,7 @@ def test_output_file_is_written_whole(cli: Cli, tmp_path: Path) -> None:
         ),
         (
             ("--sobol-pair", "alpha-2010", "nope"),
-            "Error: --sobol-pair: no rubric scores both 'alpha-2010' and 'nope'\n",
+            "Error: --sobol-pair: no case 'nope' (cases: alpha-2010, alpha-2014, alpha-2020)\n",
         ),
         (
             ("--sobol-pair", "alpha-2010", "alpha-2020"),

@@ -23,6 +23,7 @@ from signalscore.messages import closest, expected, found, hint, meant, neither,
 from signalscore.parallel import jobs, parse_files
 from signalscore.partial import partial
 from signalscore.rubric import Rubric, rubric_issues
+from signalscore.syntax_hints import COMMENT_RULE
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -169,18 +170,19 @@ class _Parsed:
     parallel: bool = False
 
 
-def _clean(case: _Checked[Case], parsed: _Parsed) -> None:
-    """A case file without any problem of its own: lint it if asked, and keep it in the cache."""
-    if parsed.lint or parsed.cache:
-        case.lints = [case.doc.problem(issue) for issue in lint_case(case.item)]
+def _clean(case: _Checked[Case], parsed: _Parsed, noted: list[Problem]) -> None:
+    """A case file without any error of its own: lint it if asked or if parsing noted a warning, and keep it
+    in the cache (the parser's warnings, such as a comment after a value, are kept and shown with the lints)."""
+    if parsed.lint or parsed.cache or noted:
+        case.lints = noted + [case.doc.problem(issue) for issue in lint_case(case.item)]
     if parsed.cache:
         parsed.cache.put(case.item, case.doc, case.lints or [])
 
 
 def _take(doc: Document, problems: list[Problem], parsed: _Parsed) -> None:
     """Classify one parsed document and check it as a rubric or a case."""
-    parsed.problems += problems
     if not doc.built or () in doc.damaged:
+        parsed.problems += problems
         return
     kind = kind_of(doc.data)
     if kind == "rubric":
@@ -189,11 +191,12 @@ def _take(doc: Document, problems: list[Problem], parsed: _Parsed) -> None:
     elif kind == "case":
         case, found = _check(Case, doc, case_issues)
         parsed.cases.append(case)
-        if case.valid and not found and not problems:
-            _clean(case, parsed)
+        if case.valid and not found and all(p.severity == "warning" for p in problems):
+            _clean(case, parsed, problems)
+            return
     else:
         found = [doc.first_line(neither(doc.data))]
-    parsed.problems += found
+    parsed.problems += problems + found
 
 
 def _read(files: Sequence[Path], parsed: _Parsed) -> None:
@@ -297,7 +300,10 @@ def _assign(checked: _Checked[Case], corpus: Corpus, parsed: _Parsed, override: 
         if checked.lints is not None:
             corpus.lints[key_of(case)] = checked.lints
     differs = override is not None and override.id != case.rubric
-    return checked.located(coding_issues(case, rubric, override=differs))
+    cut = [
+        p for p in checked.lints or [] if p.message.endswith(f"({COMMENT_RULE})")
+    ]  # text lost: every command says so
+    return checked.located(coding_issues(case, rubric, override=differs)) + cut
 
 
 def load(

@@ -9,6 +9,7 @@ import typer
 
 from signalscore.cli import FollowLinks, NoCacheOpt, Paths, RubricsDir, app, guard, load_corpus, names
 from signalscore.errors import UsageError
+from signalscore.messages import CLOSE_CASE, closest
 
 DraftOpt = Annotated[
     Path, typer.Option("--output", "-o", help="The draft case file to write (never overwritten).", show_default=False)
@@ -43,9 +44,8 @@ def adjudicate(
         codings = independent(corpus.cases).get(case)
         if codings is None:
             coded = sorted(independent(corpus.cases))
-            raise UsageError(
-                f"case {case!r} is not coded by two or more coders in {names(paths)} (such cases: {', '.join(coded) or 'none'})"
-            )
+            such = closest(case, coded, "such cases", CLOSE_CASE)
+            raise UsageError(f"case {case!r} is not coded by two or more coders in {names(paths)} ({such})")
         from signalscore.adjudication import draft
 
         ordered = dict(sorted(codings.items()))

@@ -41,8 +41,10 @@ def new_case(
     def body() -> None:
         from signalscore.files import write_new
         from signalscore.loader import load
-        from signalscore.template import case_template
+        from signalscore.template import case_template, refuse_used_id
 
+        if output is None or not output.exists():  # else refused below as a file that exists
+            refuse_used_id(case_id, [Path("cases")])  # the workspace's cases, as every command reads them
         chosen = next(
             iter(load([], rubric=rubric, rubrics_dir=rubrics_dir, follow_links=follow_links).rubrics.values())
         )

@@ -47,7 +47,7 @@ def validate(
             lint=True,
             parallel=True,
         )
-        warnings = sorted(corpus.warnings + lint(corpus))
+        warnings = sorted(set(corpus.warnings + lint(corpus)))  # a comment after a value is in both
         if strict and warnings:
             raise InputError([dataclasses.replace(w, severity="error") for w in warnings])
         print_problems(warnings)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -9,6 +10,7 @@ import pandas as pd
 
 from signalscore.codings import Codings
 from signalscore.errors import UsageError
+from signalscore.messages import unknown_case
 from signalscore.rubric import Rubric
 from signalscore.sensitivity.breakeven import BreakEven, break_even
 from signalscore.sensitivity.budget import Size, check
@@ -57,7 +59,7 @@ def analyze(
     pair, samples = sobol
     indices = None
     if samples and len(cases.ids) >= 2:
-        rows = sobol_rows(cases, pair)
+        rows = sobol_rows(cases, pair, every.ids)
         indices = sobol_indices(cases, rows, settings.spread, samples, settings.seed)
     scored = set(cases.ids)
     unscored = tuple(i for i in every.ids if i not in scored)
@@ -85,17 +87,16 @@ def intervals(
     return {case: (float(low[i]), float(high[i])) for i, case in enumerate(cases.ids)}
 
 
-def sobol_rows(cases: CaseSet, pair: tuple[str, str] | None) -> tuple[int, int]:
-    """Rows of the Sobol pair: the one asked for, else the two best cases."""
+def sobol_rows(cases: CaseSet, pair: tuple[str, str] | None, every: Sequence[str] = ()) -> tuple[int, int]:
+    """Rows of the Sobol pair: the one asked for, else the two best cases (every: the ids scored or not)."""
     if pair is None:
         return (0, 1)
     index = {c: i for i, c in enumerate(cases.ids)}
     missing = [c for c in pair if c not in index]
     if missing:
-        known = ", ".join(cases.ids)
-        raise UsageError(
-            f"--sobol-pair: no scored case {missing[0]!r} under rubric {cases.rubric.id!r} (cases: {known})"
-        )
+        unscored = missing[0] in every  # a case without a score: the scored ones are the choice, not a typo
+        known = f"cases: {', '.join(cases.ids)}" if unscored else unknown_case(missing[0], cases.ids)
+        raise UsageError(f"--sobol-pair: no scored case {missing[0]!r} under rubric {cases.rubric.id!r} ({known})")
     if pair[0] == pair[1]:
         raise UsageError("--sobol-pair needs two different cases")
     return (index[pair[0]], index[pair[1]])
@@ -119,7 +120,7 @@ def analyze_corpus(
     groups = {rid: [c for c in corpus.cases if corpus.rubric_for(c).id == rid] for rid in corpus.rubrics}
     groups = {rid: cases for rid, cases in groups.items() if cases}
     if pair is not None and not any({c.id for c in cases} >= set(pair) for cases in groups.values()):
-        raise UsageError(f"--sobol-pair: no rubric scores both {pair[0]!r} and {pair[1]!r}")
+        no_pair(pair, {c.id for c in corpus.cases})
     runs = {rid: samples if pair is None or {c.id for c in cases} >= set(pair) else 0 for rid, cases in groups.items()}
     if limit is not None:
         for rid, cases in groups.items():
@@ -129,3 +130,11 @@ def analyze_corpus(
         r = corpus.rubrics[rid]
         reports.append(analyze(r, collected(corpus, r, cases), settings, (pair, runs[rid]), progress))
     return reports
+
+
+def no_pair(pair: tuple[str, str], ids: set[str]) -> None:
+    """Why no rubric scores the pair: a case id that names no case (with the one probably meant), or rubrics apart."""
+    for name in pair:
+        if name not in ids:
+            raise UsageError(f"--sobol-pair: no case {name!r} ({unknown_case(name, ids)})")
+    raise UsageError(f"--sobol-pair: no rubric scores both {pair[0]!r} and {pair[1]!r}")
