@@ -86,7 +86,7 @@ def test_csv_is_four_tables_with_a_rubric_column(cli: Cli) -> None:
 
 
 def test_sobol_pair_chooses_the_pair(cli: Cli) -> None:
-    out = cli("sensitivity", *QUICK, "--sobol-pair", "s-low", "s-high", cwd=SENS).out
+    out = cli("sensitivity", *QUICK, "--sobol-pair", "s-low,s-high", cwd=SENS).out
     assert "Of score(s-low) - score(s-high) with respect to the raw weights" in out
 
 
@@ -106,14 +106,14 @@ def test_output_file_is_written_whole(cli: Cli, tmp_path: Path) -> None:
             "Error: --sobol-samples must be 0 or a power of 2 from 64 to 1,048,576, such as 512 or 1024 (got 1000)\n",
         ),
         (
-            ("--sobol-pair", "alpha-2010", "nope"),
+            ("--sobol-pair", "alpha-2010,nope"),
             "Error: --sobol-pair: no rubric scores both 'alpha-2010' and 'nope'\n",
         ),
         (
-            ("--sobol-pair", "alpha-2010", "alpha-2020"),
+            ("--sobol-pair", "alpha-2010:alpha-2020"),
             "Error: --sobol-pair: no scored case 'alpha-2020' under rubric 'demo' (cases: alpha-2010, alpha-2014)\n",
         ),
-        (("--sobol-pair", "alpha-2010", "alpha-2010"), "Error: --sobol-pair needs two different cases\n"),
+        (("--sobol-pair", "alpha-2010,alpha-2010"), "Error: --sobol-pair needs two different cases\n"),
     ],
 )
 def test_usage_errors_exit_2_with_a_message(cli: Cli, args: tuple[str, ...], message: str) -> None:
@@ -173,6 +173,6 @@ def test_no_scored_case_is_reported_not_a_traceback(cli: Cli, fmt: str) -> None:
 def test_each_rubric_gets_its_report_and_the_sobol_pair_only_its_own(cli: Cli) -> None:
     paths = [str(p) for p in (DATA / "valid" / "demo" / "cases", SENS / "cases", DATA / "valid" / "demo" / "rubrics")]
     paths.append(str(SENS / "rubrics"))
-    data = json.loads(cli("sensitivity", *paths, *QUICK, "--sobol-pair", "s-low", "s-mid", "-f", "json").out)
+    data = json.loads(cli("sensitivity", *paths, *QUICK, "--sobol-pair", "s-low,s-mid", "-f", "json").out)
     sobol = {r["id"]: r["sobol"] and (r["sobol"]["above"], r["sobol"]["below"]) for r in data["rubrics"]}
     assert sobol == {"sens": ("s-low", "s-mid"), "demo": None}

@@ -11,7 +11,6 @@ import typer
 from signalscore.cli import (
     CoderOpt,
     FollowLinks,
-    Format,
     FormatOpt,
     OutputOpt,
     Paths,
@@ -20,20 +19,22 @@ from signalscore.cli import (
     emit,
     guard,
     names,
+    output_format,
     print_notes,
 )
 from signalscore.errors import UsageError
 from signalscore.safe_text import one_line
 
-RubricFile = Annotated[Path, typer.Argument(help="A rubric file.", show_default=False)]
+OldRubric = Annotated[Path, typer.Argument(metavar="OLD", help="The rubric file before.", show_default=False)]
+NewRubric = Annotated[Path, typer.Argument(metavar="NEW", help="The rubric file after.", show_default=False)]
 
 
 @app.command()
 def diff(
-    old: RubricFile,
-    new: RubricFile,
+    old: OldRubric,
+    new: NewRubric,
     paths: Paths = None,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     precision: PrecisionOpt = 1,
     follow_links: FollowLinks = False,
@@ -42,6 +43,7 @@ def diff(
     """Compare two versions of a rubric: what changed, and each case's score and rank under both."""
 
     def body() -> None:
+        form = output_format(fmt, output)
         from signalscore.coders import choose
         from signalscore.rescore import read_cases, read_rubric, render_diff, rescore
         from signalscore.rubric_diff import rubric_changes
@@ -60,7 +62,7 @@ def diff(
         rescored = rescore(chosen, before, after)
         for note in rescored.notes:
             print(one_line(f"note: {note}"), file=sys.stderr)
-        text = render_diff(rubric_changes(before, after), rescored, before, after, fmt.value, precision)
+        text = render_diff(rubric_changes(before, after), rescored, before, after, form, precision)
         emit(text, output, [old, new, *files])
 
     guard(body)

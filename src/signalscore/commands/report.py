@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -27,6 +28,7 @@ ReportOpt = Annotated[
     typer.Option(
         "--output",
         "-o",
+        metavar="FILE",
         help="report.html (self-contained) or report.md (writes report.png beside it).",
         show_default=False,
     ),
@@ -68,5 +70,14 @@ def report(
         data = {chart: made.chart, output: made.text.encode("utf-8")}
         # The chart first, so the report never points at a missing image; both or neither.
         write_files([(path, data[path]) for path in files], corpus.inputs)
+        for path in files:
+            print(f"wrote {path} ({size_text(len(data[path]))})", file=sys.stderr)
 
     guard(body)
+
+
+def size_text(size: int) -> str:
+    """A file size for people: 812 bytes, 123 KB, 4.5 MB."""
+    if size < 1000:
+        return f"{size} bytes"
+    return f"{size / 1000:.0f} KB" if size < 1_000_000 else f"{size / 1_000_000:.1f} MB"

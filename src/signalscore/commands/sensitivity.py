@@ -13,7 +13,6 @@ import typer
 from signalscore.cli import (
     CoderOpt,
     FollowLinks,
-    Format,
     FormatOpt,
     NoCacheOpt,
     OutputOpt,
@@ -24,6 +23,7 @@ from signalscore.cli import (
     app,
     emit,
     guard,
+    output_format,
     scoring_corpus,
 )
 from signalscore.errors import UsageError
@@ -32,21 +32,29 @@ from signalscore.errors import UsageError
 DRAWS = (100, 10_000_000)
 SOBOL_SAMPLES = (64, 1 << 20)
 
-Draws = Annotated[int, typer.Option("--draws", help=f"Monte Carlo draws, {DRAWS[0]:,} to {DRAWS[1]:,}.")]
-Seed = Annotated[int, typer.Option("--seed", min=0, help="Random seed: the same seed gives the same output.")]
+Draws = Annotated[int, typer.Option("--draws", metavar="N", help=f"Monte Carlo draws, {DRAWS[0]:,} to {DRAWS[1]:,}.")]
+Seed = Annotated[
+    int, typer.Option("--seed", metavar="N", min=0, help="Random seed: the same seed gives the same output.")
+]
 Spread = Annotated[
-    float, typer.Option("--weight-spread", help="Each raw weight is multiplied by U[1-F, 1+F]; 0 <= F < 1.")
+    float,
+    typer.Option("--weight-spread", metavar="F", help="Each raw weight is multiplied by U[1-F, 1+F]; 0 <= F < 1."),
 ]
 SobolPair = Annotated[
-    tuple[str, str] | None,
+    str | None,
     typer.Option(
-        "--sobol-pair", help="Sobol indices of score(A) - score(B). Default: the two best cases.", show_default=False
+        "--sobol-pair",
+        metavar="A,B",
+        help="Sobol indices of score(A) - score(B): two case ids joined by a comma (or a colon). "
+        "Default: the two best cases.",
+        show_default=False,
     ),
 ]
 SobolSamples = Annotated[
     int,
     typer.Option(
         "--sobol-samples",
+        metavar="N",
         help=f"Sobol base samples, a power of 2 from {SOBOL_SAMPLES[0]} to {SOBOL_SAMPLES[1]:,}; 0 skips Sobol.",
     ),
 ]
@@ -54,6 +62,7 @@ MaxMemory = Annotated[
     str,
     typer.Option(
         "--max-memory",
+        metavar="SIZE",
         help="Refuse, before starting, a run estimated to need more memory than this (e.g. 512MB, 16GB).",
     ),
 ]
@@ -82,7 +91,7 @@ def sensitivity(
     weight_spread: Spread = 0.5,
     sobol_pair: SobolPair = None,
     sobol_samples: SobolSamples = 1024,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     precision: PrecisionOpt = 1,
     max_memory: MaxMemory = "4GB",
@@ -91,20 +100,22 @@ def sensitivity(
     """How sure is the ranking: score and rank spread over draws, break-even weights, Sobol indices."""
 
     def body() -> None:
+        form = output_format(fmt, output)
         from signalscore.sensitivity.budget import parse_bytes
         from signalscore.sensitivity.montecarlo import Settings
         from signalscore.sensitivity.output import render
 
         check_options(weight_spread, sobol_samples, draws)
+        pair = sobol_pair_of(sobol_pair)
         limit = parse_bytes(max_memory)
         corpus = scoring_corpus(paths, rubric, rubrics_dir, follow_links, no_cache, coder)
         settings = Settings(draws=draws, seed=seed, spread=weight_spread)
-        reports = run(corpus, settings, sobol_pair, sobol_samples, limit)
-        text = render(reports, fmt.value, precision)
+        reports = run(corpus, settings, pair, sobol_samples, limit)
+        text = render(reports, form, precision)
         if coders:
             from signalscore.sensitivity.coders import with_coders
 
-            text = with_coders(text, coder_spreads(corpus, settings, limit), fmt.value, precision)
+            text = with_coders(text, coder_spreads(corpus, settings, limit), form, precision)
         emit(text, output, corpus.inputs)
 
     guard(body)
@@ -121,6 +132,18 @@ def check_options(spread: float, samples: int, draws: int) -> None:
         )
     if not DRAWS[0] <= draws <= DRAWS[1]:
         raise UsageError(f"--draws must be from {DRAWS[0]:,} to {DRAWS[1]:,} (got {draws:,})")
+
+
+def sobol_pair_of(value: str | None) -> tuple[str, str] | None:
+    """The two case ids of --sobol-pair A,B (or A:B); a usage error for anything else."""
+    if value is None:
+        return None
+    if value.startswith("-"):
+        raise UsageError(f"--sobol-pair needs two case ids as A,B, not the option {value!r}")
+    parts = [p.strip() for p in value.replace(":", ",").split(",")]
+    if len(parts) != 2 or not all(parts):
+        raise UsageError(f"--sobol-pair takes two case ids joined by a comma, such as A,B (got {value!r})")
+    return parts[0], parts[1]
 
 
 def run(corpus: Any, settings: Any, pair: tuple[str, str] | None, samples: int, limit: int) -> list[Any]:
