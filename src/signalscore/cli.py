@@ -167,6 +167,12 @@ def guard(action: Callable[[], T]) -> T:
     except UsageError as exc:
         print(one_line(f"Error: {exc}"), file=sys.stderr)
         raise typer.Exit(2) from None
+    except KeyboardInterrupt:  # Ctrl-C: a progress line ended, one line said, the shell's status for SIGINT
+        from signalscore.progress import interrupt_all
+
+        interrupt_all()
+        print("interrupted (Ctrl-C)", file=sys.stderr)
+        raise typer.Exit(130) from None
 
 
 def load_corpus(

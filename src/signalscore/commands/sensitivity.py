@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TextIO
@@ -27,6 +26,7 @@ from signalscore.cli import (
     scoring_corpus,
 )
 from signalscore.errors import UsageError
+from signalscore.progress import Line
 
 # Bounds of the options: outside them a run is either meaningless or would not end.
 DRAWS = (100, 10_000_000)
@@ -164,8 +164,11 @@ def run(corpus: Any, settings: Any, pair: tuple[str, str] | None, samples: int, 
         check(rid, Size.of(corpus.rubrics[rid], len(cases), settings.draws, sobol[rid], PAIRWISE_CASES), limit)
     reports = []
     for rid, cases in groups.items():
-        r = corpus.rubrics[rid]
-        reports.append(analyze(r, collected(corpus, r, cases), settings, (pair, sobol[rid]), progress_bar(sys.stderr)))
+        r, line = corpus.rubrics[rid], progress_line(sys.stderr)
+        line.then = f"Sobol indices, {sobol[rid]:,} base samples" if sobol[rid] and len(cases) > 1 else None
+        bar = line.bar if sys.stderr.isatty() else None
+        reports.append(analyze(r, collected(corpus, r, cases), settings, (pair, sobol[rid]), bar))
+        line.close()
     return reports
 
 
@@ -188,18 +191,9 @@ def coder_spreads(corpus: Any, settings: Any, limit: int) -> list[Any]:
 
 def progress_bar(stream: TextIO, width: int = 30) -> Callable[[int, int], None] | None:
     """A progress bar on a terminal for runs longer than PROGRESS_AFTER seconds; None when not a terminal."""
-    if not stream.isatty():
-        return None
-    start, shown = time.monotonic(), [False]
+    return progress_line(stream, width).bar if stream.isatty() else None
 
-    def update(done: int, total: int) -> None:
-        if not shown[0] and (done == total or time.monotonic() - start < PROGRESS_AFTER):
-            return
-        shown[0] = True
-        filled = width * done // total
-        stream.write(f"\rsimulating [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} draws")
-        if done == total:
-            stream.write("\r\033[K")
-        stream.flush()
 
-    return update
+def progress_line(stream: TextIO, width: int = 30) -> Line:
+    """The progress line of a run (drawn only on a terminal: see run)."""
+    return Line(stream, PROGRESS_AFTER, width)
