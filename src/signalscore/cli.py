@@ -33,8 +33,15 @@ def _argument_type(self: TyperArgument, ctx: Any) -> str | None:
     return None if self.metavar else _typed_argument(self, ctx)
 
 
+def _usage_name(self: TyperArgument) -> str:
+    """An argument in the usage line as click writes it: CASE, [PATHS]... (not typer's {CASE})."""
+    name = self.display_name_raw if self.required else f"[{self.display_name_raw}]"
+    return name + ("..." if self.nargs != 1 else "")
+
+
 _typed_argument = TyperArgument.display_type_rich
 TyperArgument.display_type_rich = _argument_type  # type: ignore[method-assign, assignment]
+TyperArgument._usage_display_name = _usage_name  # type: ignore[method-assign]
 
 
 def _version(value: bool) -> None:
