@@ -91,14 +91,26 @@ class Fitter:
     def __init__(self, draw: Draw, frame: pd.DataFrame, headers: list[str], width: int, layout: Layout) -> None:
         self.draw, self.frame, self.headers, self.width, self.layout = draw, frame, list(headers), width, layout
         self.notes: list[str] = []
+        self._drawn: dict[tuple[int, tuple[int, ...], tuple[str, ...]], tuple[pd.DataFrame, str]] = {}
 
     def fits(self, frame: pd.DataFrame | None = None, columns: Sequence[int] | None = None) -> bool:
-        return widest(self.drawn(frame, columns)) <= self.width
+        return self.measure(frame, columns) <= self.width
 
-    def drawn(self, frame: pd.DataFrame | None = None, columns: Sequence[int] | None = None) -> str:
+    def measure(self, frame: pd.DataFrame | None = None, columns: Sequence[int] | None = None) -> int:
+        """The width the columns would take, from each column drawn alone (once): long tables draw slowly."""
         frame = self.frame if frame is None else frame
         picked = list(range(frame.shape[1])) if columns is None else list(columns)
-        return self.draw(frame.iloc[:, picked], [self.headers[i] for i in picked])
+        return sum(widest(self.drawn(frame, [i])) for i in picked) + 2 * (len(picked) - 1)  # 2 spaces apart
+
+    def drawn(self, frame: pd.DataFrame | None = None, columns: Sequence[int] | None = None) -> str:
+        """The table (or some of its columns) drawn; each drawing once (long tables take a while to draw)."""
+        frame = self.frame if frame is None else frame
+        picked = list(range(frame.shape[1])) if columns is None else list(columns)
+        headers = [self.headers[i] for i in picked]
+        key = (id(frame), tuple(picked), tuple(headers))
+        if key not in self._drawn:  # the frame is kept with its drawing, so that its id is not reused
+            self._drawn[key] = (frame, self.draw(frame.iloc[:, picked], headers))
+        return self._drawn[key][1]
 
     def __call__(self) -> Fitted:
         for step in (self.shorten, self.drop_prefix, self.narrow, self.wrap):
@@ -116,15 +128,14 @@ class Fitter:
         prefix = common_prefix(list(self.layout.ids))
         if not prefix:
             return
-        shown = sorted(self.layout.ids, key=len, reverse=True)
-        pattern = re.compile("|".join(f"(?<![\\w-]){re.escape(i)}(?![\\w-])" for i in shown))
-
-        def strip(value: object) -> object:
-            return pattern.sub(lambda m: m.group().removeprefix(prefix), value) if isinstance(value, str) else value
-
-        self.headers = [str(strip(h)) for h in self.headers]
+        short = {i: i.removeprefix(prefix) for i in self.layout.ids}  # cells name one case each: a lookup
+        named = sorted({i for i in short for h in self.headers if i in h}, key=len, reverse=True)
+        if named:  # headers may name several cases ("A > B"): whole ids only
+            pattern = re.compile("|".join(f"(?<![\\w-]){re.escape(i)}(?![\\w-])" for i in named))
+            self.headers = [pattern.sub(lambda m: short[m.group()], h) for h in self.headers]
         columns = [c for c in self.layout.id_columns if c in self.frame.columns]
-        self.frame = self.frame.assign(**{c: self.frame[c].map(strip) for c in columns})
+        cells = {c: self.frame[c].map(lambda v: short.get(v, v) if isinstance(v, str) else v) for c in columns}
+        self.frame = self.frame.assign(**cells)
         self.notes.append(PREFIX_NOTE + prefix)
 
     def narrow(self) -> None:
@@ -138,7 +149,7 @@ class Fitter:
 
     def _narrowed(self, column: str, cut: Callable[[str, int], str], columns: Sequence[int] | None) -> None:
         """The column's text cut or wrapped by the excess width, to no fewer than MIN_CELL characters."""
-        excess = widest(self.drawn(columns=columns)) - self.width
+        excess = self.measure(columns=columns) - self.width
         cells = self.frame[column].map(lambda v: "" if v is None else str(v))
         longest = max((max(map(len, c.splitlines()), default=0) for c in cells), default=0)
         target = max(MIN_CELL, longest - excess)
@@ -152,7 +163,7 @@ class Fitter:
         if not wrapped:
             return
         rest = [i for i, c in enumerate(names) if c not in wrapped]
-        room = self.width - widest(self.drawn(columns=rest)) - 2 * len(wrapped)
+        room = self.width - self.measure(columns=rest) - 2 * len(wrapped)
         cells = {c: self.frame[c].map(lambda v: "" if v is None else str(v)) for c in wrapped}
         longest = {c: max((len(v) for v in cells[c]), default=0) for c in wrapped}
         for k, column in enumerate(sorted(wrapped, key=longest.__getitem__)):
@@ -192,7 +203,7 @@ class Fitter:
         self.shrink(columns)
         frame = self.frame
         for k in [names for names in columns if str(frame.columns[names]) in self.layout.keys]:
-            excess = widest(self.drawn(frame, columns)) - self.width
+            excess = self.measure(frame, columns) - self.width
             cells = [str(v) for v in frame.iloc[:, k]]
             longest = max(map(len, cells), default=0)
             if excess > 0 and longest > MIN_ID:
