@@ -17,7 +17,9 @@ from signalscore.engine import score_codings
 from signalscore.errors import InputError, Problem, UsageError, excerpt
 from signalscore.inputs import Scope
 from signalscore.loader import kind_of, validate_model, yaml_files
-from signalscore.render import grid, markup_of, plain, to_json
+from signalscore.render import grid, markup_of, plain, terminal_width, to_json
+from signalscore.render.changes import signed
+from signalscore.render.fitting import Layout
 from signalscore.rubric import Rubric, rubric_issues
 from signalscore.rubric_diff import Change
 
@@ -188,12 +190,16 @@ def render_diff(changes: list[Change], rescored: Rescored, old: Rubric, new: Rub
     if fmt == "csv":
         return grid(moves, fmt)
     mark = "### " if fmt == "markdown" else ""
+    width = terminal_width()
     table = pd.DataFrame([asdict(c) for c in changes], columns=CHANGE_COLUMNS)
-    listed = grid(table, fmt) if changes else "no changes"
+    listed = grid(table, fmt, width=width, layout=Layout(wrap=["old", "new"], keys=["id"])) if changes else "no changes"
+    shown = moves.assign(change=[signed(v, precision) for v in moves["change"]])
+    ids = [str(c) for c in moves["case"]]
+    layout = Layout(ids=ids, id_columns=["case"], keys=["case"])
     parts = [
         f"{mark}{markup_of(fmt).escape(f'Changes: {_title(old, new)}')}",
         listed,
         f"{mark}Cases, largest move first",
-        grid(moves, fmt, precision),
+        grid(shown, fmt, precision, width=width, layout=layout, verbatim=["change"]),
     ]
     return "\n\n".join(parts) + "\n"

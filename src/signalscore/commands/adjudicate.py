@@ -12,17 +12,27 @@ from signalscore.errors import UsageError
 from signalscore.messages import CLOSE_CASE, closest
 
 DraftOpt = Annotated[
-    Path, typer.Option("--output", "-o", help="The draft case file to write (never overwritten).", show_default=False)
+    Path,
+    typer.Option(
+        "--output", "-o", metavar="FILE", help="The draft case file to write (never overwritten).", show_default=False
+    ),
 ]
 AdjudicatorOpt = Annotated[
     str | None,
-    typer.Option("--coder", help="Who adjudicates (the draft's coder; not one of the coders).", show_default=False),
+    typer.Option(
+        "--coder",
+        metavar="CODER",
+        help="Who adjudicates (the draft's coder; not one of the coders).",
+        show_default=False,
+    ),
 ]
 
 
 @app.command()
 def adjudicate(
-    case: Annotated[str, typer.Argument(help="The case id coded by two or more coders.", show_default=False)],
+    case: Annotated[
+        str, typer.Argument(metavar="CASE", help="The case id coded by two or more coders.", show_default=False)
+    ],
     output: DraftOpt,
     paths: Paths = None,
     rubrics_dir: RubricsDir = Path("rubrics"),

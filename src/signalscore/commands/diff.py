@@ -11,7 +11,6 @@ import typer
 from signalscore.cli import (
     CoderOpt,
     FollowLinks,
-    Format,
     FormatOpt,
     OutputOpt,
     Paths,
@@ -19,19 +18,21 @@ from signalscore.cli import (
     app,
     emit,
     guard,
+    output_format,
     print_notes,
 )
 from signalscore.safe_text import one_line
 
-RubricFile = Annotated[Path, typer.Argument(help="A rubric file.", show_default=False)]
+OldRubric = Annotated[Path, typer.Argument(metavar="OLD", help="The rubric file before.", show_default=False)]
+NewRubric = Annotated[Path, typer.Argument(metavar="NEW", help="The rubric file after.", show_default=False)]
 
 
 @app.command()
 def diff(
-    old: RubricFile,
-    new: RubricFile,
+    old: OldRubric,
+    new: NewRubric,
     paths: Paths = None,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     precision: PrecisionOpt = 1,
     follow_links: FollowLinks = False,
@@ -40,6 +41,7 @@ def diff(
     """Compare two versions of a rubric: what changed, and each case's score and rank under both."""
 
     def body() -> None:
+        form = output_format(fmt, output)
         from signalscore.rescore import diff_rubrics, render_diff
 
         found = diff_rubrics(old, new, paths or [Path("cases")], follow_links, coder, print_notes)
@@ -47,7 +49,7 @@ def diff(
             print(f"note: skipped {found.skipped} case(s) coded against other rubrics", file=sys.stderr)
         for note in found.rescored.notes:
             print(one_line(f"note: {note}"), file=sys.stderr)
-        text = render_diff(found.changes, found.rescored, found.old, found.new, fmt.value, precision)
+        text = render_diff(found.changes, found.rescored, found.old, found.new, form, precision)
         emit(text, output, [old, new, *found.files])
 
     guard(body)

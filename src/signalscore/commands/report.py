@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -28,6 +29,7 @@ ReportOpt = Annotated[
     typer.Option(
         "--output",
         "-o",
+        metavar="FILE",
         help="report.html (self-contained) or report.md (writes report.png beside it).",
         show_default=False,
     ),
@@ -71,6 +73,14 @@ def report(
         for path in files:  # before the work of drawing: a target that cannot be written fails fast
             target(path, corpus.inputs)
         made = make_report(corpus, fmt, output.with_suffix(".png").name, baseline, precision, max_cases, draws, seed)
-        save_report(made, files, corpus.inputs)
+        for path, size in save_report(made, files, corpus.inputs):
+            print(f"wrote {path} ({size_text(size)})", file=sys.stderr)
 
     guard(body)
+
+
+def size_text(size: int) -> str:
+    """A file size for people: 812 bytes, 123 KB, 4.5 MB."""
+    if size < 1000:
+        return f"{size} bytes"
+    return f"{size / 1000:.0f} KB" if size < 1_000_000 else f"{size / 1_000_000:.1f} MB"

@@ -19,7 +19,7 @@ class Kind(StrEnum):
 
 @app.command()
 def schema(
-    kind: Annotated[Kind, typer.Argument(help="rubric or case.", show_default=False)],
+    kind: Annotated[Kind, typer.Argument(metavar="KIND", help="rubric or case.", show_default=False)],
     output: OutputOpt = None,
 ) -> None:
     """Print the JSON Schema of rubric or case files, for editors and other validators."""

@@ -8,7 +8,6 @@ from signalscore.cli import (
     CaseOpt,
     CoderOpt,
     FollowLinks,
-    Format,
     FormatOpt,
     NoCacheOpt,
     OutputOpt,
@@ -19,6 +18,7 @@ from signalscore.cli import (
     app,
     emit,
     guard,
+    output_format,
     scoring_corpus,
 )
 
@@ -32,18 +32,19 @@ def score(
     no_cache: NoCacheOpt = False,
     coder: CoderOpt = None,
     case: CaseOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     precision: PrecisionOpt = 1,
 ) -> None:
     """Score cases: one row per case with score, bounds, coverage, rank and dimension scores."""
 
     def body() -> None:
+        form = output_format(fmt, output)
         from signalscore.api import score as score_corpus
         from signalscore.render import render_scores
 
         corpus = scoring_corpus(paths, rubric, rubrics_dir, follow_links, no_cache, coder, case)
-        text = render_scores(score_corpus(corpus), corpus.rubrics, fmt.value, precision)
+        text = render_scores(score_corpus(corpus), corpus.rubrics, form, precision)
         emit(text, output, corpus.inputs)
 
     guard(body)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,7 +11,6 @@ from signalscore.cli import (
     CaseOpt,
     CoderOpt,
     FollowLinks,
-    Format,
     FormatOpt,
     NoCacheOpt,
     OutputOpt,
@@ -23,9 +21,10 @@ from signalscore.cli import (
     app,
     emit,
     guard,
+    output_format,
     scoring_corpus,
 )
-from signalscore.commands.sensitivity import MaxMemory, Seed, Spread, progress_bar
+from signalscore.commands.sensitivity import MaxMemory, Seed, Spread, progress_lines
 from signalscore.options import DRAWS, check_draws, check_sensitivity
 
 SenderOpt = Annotated[
@@ -69,7 +68,7 @@ def trend(
     seed: Seed = 0,
     weight_spread: Spread = 0.5,
     max_memory: MaxMemory = "4GB",
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     precision: PrecisionOpt = 1,
 ) -> None:
@@ -85,6 +84,7 @@ def trend(
         from signalscore.render.trend import render_panel, render_trend
         from signalscore.trend import Dyad, trend_frame
 
+        form = output_format(fmt, output)
         check_sensitivity(weight_spread, 0, DRAWS[0])  # the spread; draws may be 0 here
         check_draws(draws, off=True)
         corpus = scoring_corpus(paths, rubric, rubrics_dir, follow_links, no_cache, coder, case)
@@ -99,9 +99,9 @@ def trend(
         )
         series = trend_frame(scores.cases, dyad, found)
         if panel:
-            text = render_panel(series, corpus.rubrics, fmt.value, precision)
+            text = render_panel(series, corpus.rubrics, form, precision)
         else:
-            text = render_trend(series, corpus.rubrics, fmt.value, settings, precision)
+            text = render_trend(series, corpus.rubrics, form, settings, precision)
         emit(text, output, corpus.inputs)
 
     guard(body)
@@ -123,5 +123,10 @@ def interval_of(corpus: Any, settings: dict[str, Any], max_memory: str, wanted: 
     found: dict[str, tuple[float, float]] = {}
     for rid, cases in groups.items():
         r = corpus.rubrics[rid]
-        found.update(intervals(r, collected(corpus, r, cases), chosen, progress_bar(sys.stderr)))
+        line = progress_lines(0, len(cases))
+        try:
+            found.update(intervals(r, collected(corpus, r, cases), chosen, line.bar if line else None))
+        finally:
+            if line is not None:
+                line.close()
     return found

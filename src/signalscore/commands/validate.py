@@ -26,7 +26,9 @@ StrictOpt = Annotated[bool, typer.Option("--strict", help="Treat warnings as err
 def validate(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Rubric and case files or folders. Default: ./rubrics ./cases", show_default=False),
+        typer.Argument(
+            metavar="PATHS", help="Rubric and case files or folders. Default: ./rubrics ./cases", show_default=False
+        ),
     ] = None,
     rubrics_dir: RubricsDir = Path("rubrics"),
     follow_links: FollowLinks = False,

@@ -11,9 +11,10 @@ import pandas as pd
 from signalscore.case import Case
 from signalscore.codings import CONFIDENCE_WORDS, STATUS_WORDS
 from signalscore.engine import Scores
+from signalscore.render.fitting import Layout, abbreviate
 from signalscore.render.markup import Markup, markup_of
 from signalscore.render.scores import SHORT_HEADERS, case_json
-from signalscore.render.tabular import abbreviate, fill, grid, terminal_width, to_json
+from signalscore.render.tabular import fill, grid, terminal_width, to_json
 from signalscore.rubric import Rubric
 from signalscore.scores import Scored
 
@@ -173,7 +174,8 @@ def explain_blocks(
     """Heading, summary, table and evidence of one case, as blocks of markup in a display format."""
     markup = markup_of(fmt)
     frame = grouped(explain_frame(scores, rubric, case, full=fmt != "table"), rubric, markup)
-    table = grid(frame, fmt, precision, width=width, shrink=["level", "feature"], short=SHORT_HEADERS, marked=True)
+    layout = Layout(short=SHORT_HEADERS, shrink=["level"], keys=["feature"])
+    table = grid(frame, fmt, precision, width=width, layout=layout, marked=True)
     wrap = width if fmt == "table" else None
     items = evidence_items(case, rubric, markup, wrap)
     summary = [fill(markup.escape(line), wrap) for line in summary_lines(scores, rubric, case, precision, whose)]

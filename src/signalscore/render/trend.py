@@ -10,6 +10,7 @@ import pandas as pd
 from signalscore.render.changes import signed
 from signalscore.render.markup import markup_of
 from signalscore.render.scores import heading, nullable, rubric_head
+from signalscore.render.fitting import Layout
 from signalscore.render.tabular import fill, grid, plain, terminal_width, to_json
 from signalscore.rubric import Rubric
 from signalscore.trend import DYAD_KEYS, dyads, panel_frame
@@ -89,7 +90,11 @@ def render_trend(
             rows = trend[(trend["rubric"] == rid) & (trend["sender"] == sender) & (trend["recipient"] == recipient)]
             title = f"{sender}{' → '}{recipient}: {len(rows)} window{'s' * (len(rows) != 1)}"
             blocks.append(markup.heading(fill(markup.escape(title), wrap), 4))
-            blocks.append(grid(shown_windows(rows, precision), fmt, precision, width=limit, shrink=["case"]))
+            layout = Layout(ids=[str(c) for c in rows["case"]], id_columns=["case"], keys=["from", "case"])
+            table = grid(
+                shown_windows(rows, precision), fmt, precision, width=limit, layout=layout, verbatim=["change"]
+            )
+            blocks.append(table)
     note = INTERVAL_NOTE.format(draws=settings["draws"], seed=settings["seed"], spread=settings["weight_spread"])
     if not settings["draws"]:
         note = note.split("; p5")[0] + "; change: from the dyad's window before (no sensitivity draws: --draws 0)."
@@ -111,7 +116,7 @@ def render_panel(trend: pd.DataFrame, rubrics: Mapping[str, Rubric], fmt: str, p
         dyad = [f"{s} → {r}" for s, r in zip(wide["sender"], wide["recipient"], strict=True)]
         shown = pd.concat([pd.DataFrame({"dyad": dyad}), wide.drop(columns=DYAD_KEYS)], axis=1)
         blocks.append(markup.heading(fill(markup.escape(heading(rubric)), limit if fmt == "table" else None), 3))
-        blocks.append(grid(shown, fmt, precision, width=limit, shrink=["dyad"]))
+        blocks.append(grid(shown, fmt, precision, width=limit, layout=Layout(wrap=["dyad"], keys=["dyad"])))
     return markup.document(blocks)
 
 

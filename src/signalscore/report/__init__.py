@@ -116,10 +116,12 @@ def report_files(output: Path) -> tuple[str, list[Path]]:
     return fmt, [output.with_suffix(".png"), output] if fmt == "markdown" else [output]
 
 
-def save_report(made: Report, files: list[Path], inputs: Iterable[Path]) -> None:
-    """Write the report (and its chart beside a Markdown one) whole or not at all, never over an input."""
+def save_report(made: Report, files: list[Path], inputs: Iterable[Path]) -> list[tuple[Path, int]]:
+    """Write the report (and its chart beside a Markdown one) whole or not at all, never over an input;
+    each file written and its size in bytes."""
     from signalscore.files import write_files
 
     data = {files[-1]: made.text.encode("utf-8"), files[-1].with_suffix(".png"): made.chart}
     # The chart first, so the report never points at a missing image; both or neither.
     write_files([(path, data[path]) for path in files], inputs)
+    return [(path, len(data[path])) for path in files]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -107,7 +107,7 @@ def analyze_corpus(
     settings: Settings,
     sobol: tuple[tuple[str, str] | None, int] = (None, SOBOL_SAMPLES),
     limit: int | None = None,
-    progress: Progress | None = None,
+    lines: Callable[[int, int], Any] | None = None,
 ) -> list[Report]:
     """One report per rubric of a scoring corpus; with a Sobol pair, Sobol only for the rubric that scores both.
 
@@ -128,7 +128,14 @@ def analyze_corpus(
     reports = []
     for rid, cases in groups.items():
         r = corpus.rubrics[rid]
-        reports.append(analyze(r, collected(corpus, r, cases), settings, (pair, runs[rid]), progress))
+        line = lines(runs[rid], len(cases)) if lines else None  # a progress line (Sobol samples, cases)
+        try:
+            reports.append(
+                analyze(r, collected(corpus, r, cases), settings, (pair, runs[rid]), line.bar if line else None)
+            )
+        finally:
+            if line is not None:
+                line.close()
     return reports
 
 

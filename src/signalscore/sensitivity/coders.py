@@ -21,8 +21,9 @@ from signalscore.case import Case
 from signalscore.coders import label
 from signalscore.errors import UsageError
 from signalscore.frame import codings_frame
+from signalscore.render.fitting import Layout, said_once
 from signalscore.render.markup import markup_of
-from signalscore.render.tabular import fill, grid, to_json
+from signalscore.render.tabular import fill, grid, terminal_width, to_json
 from signalscore.rubric import Rubric
 from signalscore.sensitivity.cases import CaseSet
 from signalscore.sensitivity.montecarlo import Settings, simulate
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
     from signalscore.loader import Corpus
 
 COLUMNS = ["case", "coders", "p5", "p50", "p95", "coder_share"]
-NOTE_WIDTH = 80  # a fixed width, not the terminal's: the same seed prints the same bytes
 
 
 @dataclass(frozen=True)
@@ -115,13 +115,22 @@ def with_coders(text: str, spreads: Sequence[CoderSpread], fmt: str, precision: 
     if fmt == "csv":
         return text + "\n" + grid(spreads_frame(spreads), "csv")
     m = markup_of(fmt)
-    note = fill(NOTE, NOTE_WIDTH) if fmt == "table" else NOTE
+    width = terminal_width()
+    note = fill(NOTE, width) if fmt == "table" else NOTE
     blocks = [m.heading("Choice of coder (--coders)", 3), m.paragraph([m.escape(x) for x in note.splitlines()])]
     for s in spreads:
         shares: list[Any] = [None if v is None or v != v else f"{v:.0%}" for v in s.frame["coder_share"]]
         shown = s.frame.assign(coder_share=pd.Series(shares, index=s.frame.index, dtype=object))
-        blocks += [m.heading(m.escape(f"{s.rubric.id} {s.rubric.version}"), 4), grid(shown, fmt, precision)]
-    return text + "\n" + m.document(blocks)
+        blocks += [
+            m.heading(m.escape(f"{s.rubric.id} {s.rubric.version}"), 4),
+            grid(shown, fmt, precision, width=width, layout=layout(shown)),
+        ]
+    return said_once(text + "\n" + m.document(blocks))
+
+
+def layout(frame: pd.DataFrame) -> Layout:
+    """The coder-choice table fits the terminal as the others do: ids without their shared prefix first."""
+    return Layout(ids=[str(c) for c in frame["case"]], id_columns=["case"], keys=["case"])
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
