@@ -82,8 +82,8 @@ def _quotes(cases_dir: Path, rubrics_dir: Path) -> list[str]:
 def test_html_report_parses_and_holds_table_chart_and_every_quote(cli: Cli, tmp_path: Path) -> None:
     page = parse(_report(cli, tmp_path / "report.html"))
     assert page.tags[0] == "html" and "head" in page.tags and "title" in page.tags
-    assert page.tags.count("table") == 1 + 1 + 1 + 3  # weights, comparison, ranking, one per case
-    assert len(page.images) == 1
+    assert page.tags.count("table") == 1 + 1 + 1 + 1 + 3  # weights, comparison, ranking, panel, one per case
+    assert len(page.images) == 2  # the contributions, then the dyads over time
     source = page.images[0]["src"] or ""
     assert source.startswith("data:image/png;base64,")
     assert base64.b64decode(source.split(",", 1)[1]).startswith(PNG)
@@ -250,3 +250,32 @@ def test_report_without_draws_leaves_the_ranking_out_and_refuses_too_few(cli: Cl
     run = cli("report", "-o", str(tmp_path / "x.html"), "--draws", "50")
     assert run.code == 2 and "--draws must be 0 or from 100 to 10,000,000 (got 50)" in run.err
     assert not (tmp_path / "x.html").exists()
+
+
+def test_the_panel_section_shows_what_trend_panel_prints(cli: Cli, tmp_path: Path) -> None:
+    page = _report(cli, tmp_path / "report.html", ROOT, "--draws", "200")
+    section = _section(page, "Over time: dyads and windows")
+    head, *rows = _rows(section)
+    panel = json.loads(cli("trend", "--panel", "-f", "json", cwd=ROOT).out)["rubrics"][0]
+    assert head == ["dyad", *panel["windows"]]
+    expected = [
+        [f"{d['sender']} → {d['recipient']}", *["" if v is None else f"{v:.1f}" for v in d["scores"].values()]]
+        for d in panel["dyads"]
+    ]
+    assert rows == expected
+    assert section.count('<img src="data:image/png;base64,') == 1
+
+
+def test_a_markdown_report_writes_the_trend_chart_beside_it(cli: Cli, tmp_path: Path) -> None:
+    run = cli("report", "-o", str(tmp_path / "r.md"), "--draws", "0", *THREE, cwd=ROOT)
+    assert run.code == 0, run.err
+    assert (tmp_path / "r-trend.png").read_bytes().startswith(b"\x89PNG")
+    assert "](<r-trend.png>)" in (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert run.err.splitlines()[1].startswith(f"wrote {tmp_path / 'r-trend.png'} (")
+
+
+def test_no_dyad_with_two_windows_means_no_panel_section(cli: Cli, tmp_path: Path) -> None:
+    run = cli("report", "-o", str(tmp_path / "r.md"), "--draws", "0", "-c", "us-il-*", "-c", "by-ru-*", cwd=ROOT)
+    assert run.code == 0, run.err
+    assert "Over time" not in (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.md", "r.png"]

@@ -108,16 +108,22 @@ def render_panel(trend: pd.DataFrame, rubrics: Mapping[str, Rubric], fmt: str, p
         return to_json({"rubrics": [panel_json(trend, r) for r in rubrics.values()]})
     if fmt == "csv":
         return grid(panel_frame(trend), "csv")
-    markup = markup_of(fmt)
     limit = terminal_width()
-    blocks = []
-    for rid, rubric in rubrics.items():
-        wide = panel_frame(trend[trend["rubric"] == rid])
-        dyad = [f"{s} → {r}" for s, r in zip(wide["sender"], wide["recipient"], strict=True)]
-        shown = pd.concat([pd.DataFrame({"dyad": dyad}), wide.drop(columns=DYAD_KEYS)], axis=1)
-        blocks.append(markup.heading(fill(markup.escape(heading(rubric)), limit if fmt == "table" else None), 3))
-        blocks.append(grid(shown, fmt, precision, width=limit, layout=Layout(wrap=["dyad"], keys=["dyad"])))
-    return markup.document(blocks)
+    blocks = [b for r in rubrics.values() for b in panel_blocks(trend, r, fmt, precision, limit)]
+    return markup_of(fmt).document(blocks)
+
+
+def panel_blocks(trend: pd.DataFrame, rubric: Rubric, fmt: str, precision: int, width: int | None) -> list[str]:
+    """One rubric's heading and dyads-by-windows table (markup); nothing when none of its cases is dated."""
+    wide = panel_frame(trend[trend["rubric"] == rubric.id])
+    if wide.empty:
+        return []
+    markup = markup_of(fmt)
+    dyad = [f"{s} → {r}" for s, r in zip(wide["sender"], wide["recipient"], strict=True)]
+    shown = pd.concat([pd.DataFrame({"dyad": dyad}), wide.drop(columns=DYAD_KEYS)], axis=1)
+    title = markup.heading(fill(markup.escape(heading(rubric)), width if fmt == "table" else None), 3)
+    layout = Layout(wrap=["dyad"], keys=["dyad"])
+    return [title, grid(shown, fmt, precision, width=width or terminal_width(), layout=layout)]
 
 
 def panel_json(trend: pd.DataFrame, rubric: Rubric) -> dict[str, Any]:

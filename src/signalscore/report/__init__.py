@@ -17,14 +17,17 @@ from signalscore.options import REPORT_CASES, REPORT_DRAWS
 from signalscore.render.markup import markup_of
 from signalscore.report.chart import ALT_TEXT, contributions_chart
 from signalscore.report.page import html_page
+from signalscore.report.panel import CAPTION, panel_section, panel_trend
 from signalscore.report.ranking import ranking_reports, ranking_section
 from signalscore.report.sections import (
     agreement_section,
     cases_section,
     chart_section,
     comparison_section,
+    figure,
     rubric_section,
 )
+from signalscore.report.trend_chart import TREND_ALT_TEXT, trend_chart
 
 if TYPE_CHECKING:
     from signalscore.sensitivity.analysis import Report as SensitivityReport
@@ -38,6 +41,7 @@ class Report:
 
     text: str
     chart: bytes
+    trend: bytes | None = None  # the panel's trend chart, when some dyad has two windows or more
 
 
 def _intro(corpus: Corpus, comps: list[Comparison], max_cases: int) -> list[str]:
@@ -70,7 +74,7 @@ def build_report(
     """
     markup = markup_of(fmt)
     chart = contributions_chart(comps, precision)
-    source = "data:image/png;base64," + base64.b64encode(chart).decode("ascii") if fmt == "html" else chart_name
+    source = embedded(chart) if fmt == "html" else chart_name
     title = "signalscore report: " + ", ".join(f"{c.rubric.title}" for c in comps)
     blocks = [
         markup.heading(markup.escape(title), 1),
@@ -82,10 +86,27 @@ def build_report(
     blocks += chart_section(fmt, source, ALT_TEXT)
     if ranking is not None:
         blocks += ranking_section(ranking, fmt, precision, max_cases)
+    trend = panel_trend(scores, ranking)
+    drawn = None if trend is None else trend_chart(trend, corpus.rubrics)
+    if trend is not None and drawn is not None:
+        where = embedded(drawn) if fmt == "html" else trend_name(chart_name)
+        image = figure(fmt, where, TREND_ALT_TEXT, CAPTION)
+        blocks += panel_section(trend, corpus.rubrics, fmt, precision, image)
     blocks += agreement_section(corpus, fmt, precision)
     blocks += cases_section(scores, comps, {c.id: c for c in corpus.cases}, fmt, precision, max_cases)
     body = markup.document(blocks)
-    return Report(html_page(title, body) if fmt == "html" else body, chart)
+    return Report(html_page(title, body) if fmt == "html" else body, chart, drawn)
+
+
+def embedded(png: bytes) -> str:
+    """A PNG as a data URI, for the self-contained HTML report."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def trend_name(chart_name: str) -> str:
+    """The file name of the trend chart beside a Markdown report, from its main chart's (r.png: r-trend.png)."""
+    path = Path(chart_name)
+    return path.with_name(f"{path.stem}-trend{path.suffix}").name
 
 
 def make_report(
@@ -113,7 +134,8 @@ def report_files(output: Path) -> tuple[str, list[Path]]:
     fmt = REPORT_FORMATS.get(output.suffix.lower())
     if fmt is None:
         raise UsageError(f"--output {output}: name a .html or .md file")
-    return fmt, [output.with_suffix(".png"), output] if fmt == "markdown" else [output]
+    chart = output.with_suffix(".png")
+    return fmt, [chart, chart.with_name(trend_name(chart.name)), output] if fmt == "markdown" else [output]
 
 
 def save_report(made: Report, files: list[Path], inputs: Iterable[Path]) -> list[tuple[Path, int]]:
@@ -121,7 +143,13 @@ def save_report(made: Report, files: list[Path], inputs: Iterable[Path]) -> list
     each file written and its size in bytes."""
     from signalscore.files import write_files
 
-    data = {files[-1]: made.text.encode("utf-8"), files[-1].with_suffix(".png"): made.chart}
-    # The chart first, so the report never points at a missing image; both or neither.
-    write_files([(path, data[path]) for path in files], inputs)
-    return [(path, len(data[path])) for path in files]
+    chart = files[-1].with_suffix(".png")
+    data = {
+        files[-1]: made.text.encode("utf-8"),
+        chart: made.chart,
+        chart.with_name(trend_name(chart.name)): made.trend,
+    }
+    # The charts first, so the report never points at a missing image; all or none.
+    written = [(path, content) for path in files if (content := data[path]) is not None]
+    write_files(written, inputs)
+    return [(path, len(content)) for path, content in written]

@@ -61,15 +61,18 @@ def rubric_section(rubric: Rubric, fmt: str) -> list[str]:
 
 def chart_section(fmt: str, source: str, alt: str) -> list[str]:
     """The chart, embedded (HTML data URI) or referenced beside the report (Markdown)."""
-    markup = markup_of(fmt)
     caption = "Each case's score split into the points each dimension contributes; cases in period order."
+    return [markup_of(fmt).heading("Contributions by dimension", 2), figure(fmt, source, alt, caption)]
+
+
+def figure(fmt: str, source: str, alt: str, caption: str) -> str:
+    """An image with its caption: embedded (HTML data URI) or a file beside the report (Markdown)."""
+    markup = markup_of(fmt)
     if fmt == "html":
         image = f'<figure>\n<img src="{markup.escape(source)}" alt="{markup.escape(alt)}">\n'
-        image += f"<figcaption>{markup.escape(caption)}</figcaption>\n</figure>"
-    else:
-        target = url_target(source, also="<>\\")  # a file name beside the report, inside <...>
-        image = f"![{markup.escape(alt)}](<{target}>)\n\n{markup.escape(caption)}"
-    return [markup.heading("Contributions by dimension", 2), image]
+        return image + f"<figcaption>{markup.escape(caption)}</figcaption>\n</figure>"
+    target = url_target(source, also="<>\\")  # a file name beside the report, inside <...>
+    return f"![{markup.escape(alt)}](<{target}>)\n\n{markup.escape(caption)}"
 
 
 def cases_section(
