@@ -171,3 +171,19 @@ def test_the_chart_is_a_png_of_the_bundled_series(cli: Callable[..., Run]) -> No
     corpus = load_cases(ROOT / "cases", rubrics_dir=ROOT / "rubrics")
     png = trend_chart(trend_frame(score(corpus).cases), corpus.rubrics)
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 10_000
+
+
+def test_the_python_api_returns_the_commands_series_and_panel(cli: Callable[..., Run]) -> None:
+    import signalscore
+
+    corpus = signalscore.load_cases(ROOT / "cases")
+    series = signalscore.trend(corpus, sender="china", recipient="russia", draws=300, seed=2)
+    printed = trend_json(cli, "--sender", "China", "--recipient", "Russia", "--draws", "300", "--seed", "2")
+    windows = printed["rubrics"][0]["dyads"][0]["windows"]
+    assert series["case"].tolist() == [w["case"] for w in windows]
+    assert series["p5"].tolist() == [w["interval"]["p5"] for w in windows]
+    assert str(series["period_start"].dtype).startswith("datetime64")
+    panel = signalscore.trend(corpus, panel=True)
+    printed_panel = json.loads(cli("trend", "--panel", "-f", "json", cwd=ROOT).out)["rubrics"][0]
+    assert [c for c in panel.columns if c not in ("rubric", "sender", "recipient")] == printed_panel["windows"]
+    assert "trend" in dir(signalscore)

@@ -34,6 +34,7 @@ __all__ = [
     "report",
     "score",
     "sensitivity",
+    "trend",
 ]
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
         report,
         score,
         sensitivity,
+        trend,
     )
     from signalscore.case import Case
     from signalscore.engine import Scores
@@ -58,10 +60,20 @@ if TYPE_CHECKING:
 # Each public name (__all__) and the module it lives in, imported when the name is first used.
 _HOMES = {
     **dict.fromkeys(
-        ["load_rubric", "load_cases", "score", "compare", "explain", "agreement", "sensitivity", "diff", "report"],
+        [
+            "load_rubric",
+            "load_cases",
+            "score",
+            "compare",
+            "explain",
+            "agreement",
+            "sensitivity",
+            "diff",
+            "report",
+            "trend",
+        ],
         "api",
     ),
-    # "trend": "api",  # with signalscore trend
     **dict.fromkeys(["Comparisons", "Explanation", "Agreements", "Sensitivity", "Diff"], "results"),
     "Scores": "engine",
     "Corpus": "loader",
@@ -73,7 +85,7 @@ _HOMES = {
 }
 # API functions named like a submodule: the import system sets a package attribute for each submodule it
 # loads, which would hide the function behind the module (see _Package).
-_SHADOWED = frozenset({"compare", "agreement", "sensitivity", "report"})
+_SHADOWED = frozenset({"compare", "agreement", "sensitivity", "report", "trend"})
 
 
 def __getattr__(name: str) -> Any:

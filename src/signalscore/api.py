@@ -18,10 +18,12 @@ from signalscore.engine import Scores, score_codings
 from signalscore.errors import UsageError
 from signalscore.inputs import RUBRICS_DIR, rubrics_dir_for
 from signalscore.loader import Corpus, load
-from signalscore.options import MAX_MEMORY, REPORT_CASES, REPORT_DRAWS, check_draws, check_sensitivity
+from signalscore.options import DRAWS, MAX_MEMORY, REPORT_CASES, REPORT_DRAWS, check_draws, check_sensitivity
 from signalscore.rubric import Rubric
 
 if TYPE_CHECKING:  # the commands import this module to score: what only the other functions need loads with them
+    import pandas as pd
+
     from signalscore.report import Report
     from signalscore.results import Agreements, Comparisons, Diff, Explanation, Sensitivity
 
@@ -204,5 +206,34 @@ def report(
     return made
 
 
-# trend: one case series over time (`signalscore trend`) goes here, returning a frozen object of frames
-# built in signalscore.results like the others, and is listed in signalscore.__init__ (_HOMES, __all__).
+def trend(
+    corpus: Corpus,
+    sender: str | None = None,
+    recipient: str | None = None,
+    draws: int = 10_000,
+    seed: int = 0,
+    weight_spread: float = 0.5,
+    panel: bool = False,
+    coder: str | None = None,
+    max_memory: str = MAX_MEMORY,
+) -> pd.DataFrame:
+    """A dyad over time (`signalscore trend`): a row per window (case) of each dyad, in order of the period's
+    start, with score, bounds, coverage, the 90% interval over the sensitivity draws (p5, p95; NaN with
+    draws=0) and the change from the dyad's window before. sender/recipient (any case) pick the dyad; None
+    keeps every dyad. panel=True gives dyads by windows instead: a row per dyad, a column per window start."""
+    from signalscore.sensitivity.analysis import corpus_intervals
+    from signalscore.sensitivity.budget import parse_bytes
+    from signalscore.sensitivity.montecarlo import Settings
+    from signalscore.trend import Dyad, panel_frame, trend_frame
+
+    check_sensitivity(weight_spread, 0, DRAWS[0])
+    check_draws(draws, off=True)
+    chosen = scoring(corpus, coder)
+    cases = score(chosen).cases
+    dyad = Dyad(sender, recipient)
+    dyad.check(cases)
+    wanted = set(cases.loc[dyad.mask(cases), "rubric"])
+    settings = Settings(draws, seed, weight_spread)
+    found = corpus_intervals(chosen, settings, parse_bytes(max_memory), wanted) if draws and not panel else None
+    series = trend_frame(cases, dyad, found)
+    return panel_frame(series) if panel else series

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -82,6 +82,9 @@ def trend(
     def body() -> None:
         from signalscore.api import score as score_corpus
         from signalscore.render.trend import render_panel, render_trend
+        from signalscore.sensitivity.analysis import corpus_intervals
+        from signalscore.sensitivity.budget import parse_bytes
+        from signalscore.sensitivity.montecarlo import Settings
         from signalscore.trend import Dyad, trend_frame
 
         form = output_format(fmt, output)
@@ -92,11 +95,10 @@ def trend(
         dyad = Dyad(sender, recipient)
         dyad.check(scores.cases)
         settings = {"draws": draws, "seed": seed, "weight_spread": weight_spread}
-        found = (
-            interval_of(corpus, settings, max_memory, scores.cases[dyad.mask(scores.cases)])
-            if draws and not panel
-            else None
-        )
+        wanted = set(scores.cases.loc[dyad.mask(scores.cases), "rubric"])
+        chosen = Settings(draws, seed, weight_spread)
+        limit = parse_bytes(max_memory)
+        found = corpus_intervals(corpus, chosen, limit, wanted, progress_lines) if draws and not panel else None
         series = trend_frame(scores.cases, dyad, found)
         if panel:
             text = render_panel(series, corpus.rubrics, form, precision)
@@ -105,26 +107,3 @@ def trend(
         emit(text, output, corpus.inputs)
 
     guard(body)
-
-
-def interval_of(corpus: Any, settings: dict[str, Any], max_memory: str, wanted: Any) -> dict[str, tuple[float, float]]:
-    """The 90% interval of every case of each rubric that scores one of the wanted cases (memory checked first)."""
-    from signalscore.api import collected
-    from signalscore.sensitivity.analysis import intervals
-    from signalscore.sensitivity.budget import Size, check, parse_bytes
-    from signalscore.sensitivity.montecarlo import Settings
-
-    limit = parse_bytes(max_memory)
-    rubric_ids = set(wanted["rubric"])
-    groups = {rid: [c for c in corpus.cases if corpus.rubric_for(c).id == rid] for rid in rubric_ids}
-    for rid, cases in groups.items():
-        check(rid, Size.of(corpus.rubrics[rid], len(cases), settings["draws"], 0, 1), limit)
-    chosen = Settings(settings["draws"], settings["seed"], settings["weight_spread"])
-    found: dict[str, tuple[float, float]] = {}
-    for rid, cases in groups.items():
-        r = corpus.rubrics[rid]
-        line = progress_lines(0, len(cases))
-        found.update(intervals(r, collected(corpus, r, cases), chosen, line.bar if line else None))
-        if line is not None:  # cleared when done; Ctrl-C leaves it for cli.guard to end with a newline
-            line.close()
-    return found

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -142,3 +142,27 @@ def no_pair(pair: tuple[str, str], ids: set[str]) -> None:
         if name not in ids:
             raise UsageError(f"--sobol-pair: no case {name!r} ({unknown_case(name, ids)})")
     raise UsageError(f"--sobol-pair: no rubric scores both {pair[0]!r} and {pair[1]!r}")
+
+
+def corpus_intervals(
+    corpus: Corpus,
+    settings: Settings,
+    limit: int,
+    rubric_ids: Iterable[str],
+    lines: Callable[[int, int], Any] | None = None,
+) -> dict[str, tuple[float, float]]:
+    """The 90% interval of every case of the given rubrics, over the draws of all of each rubric's cases (the
+    numbers `sensitivity` reports for the same corpus); every rubric's memory is checked before any is run."""
+    from signalscore.api import collected
+
+    groups = {rid: [c for c in corpus.cases if corpus.rubric_for(c).id == rid] for rid in rubric_ids}
+    for rid, cases in groups.items():
+        check(rid, Size.of(corpus.rubrics[rid], len(cases), settings.draws, 0, 1), limit)
+    found: dict[str, tuple[float, float]] = {}
+    for rid, cases in groups.items():
+        r = corpus.rubrics[rid]
+        line = lines(0, len(cases)) if lines else None
+        found.update(intervals(r, collected(corpus, r, cases), settings, line.bar if line else None))
+        if line is not None:  # cleared when done; Ctrl-C leaves it for cli.guard to end with a newline
+            line.close()
+    return found
