@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from signalscore.case import Case
 from signalscore.cli import (
     CoderOpt,
     FollowLinks,
@@ -26,6 +25,9 @@ from signalscore.cli import (
     scoring_corpus,
 )
 from signalscore.errors import UsageError
+
+if TYPE_CHECKING:  # the models are built when a command first needs them, not when the command line starts
+    from signalscore.case import Case
 
 
 @app.command()
