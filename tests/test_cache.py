@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -49,7 +51,9 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[Parses]:
 
 
 def entries(root: Path) -> list[str]:
-    return sorted(p.name for p in (root / CACHE_DIR).iterdir() if not p.name.startswith((".", "CACHEDIR")))
+    """The file names the cache holds an entry for (one entries file holds them all)."""
+    body = (root / CACHE_DIR / cache.ENTRIES).read_bytes().split(b"\n", 1)[1]
+    return sorted(json.loads(line.split(b"\t")[0]) for line in body.splitlines())
 
 
 def same_run(cli: Callable[..., Run], *args: str) -> Run:
@@ -62,7 +66,8 @@ def same_run(cli: Callable[..., Run], *args: str) -> Run:
 
 def test_a_second_run_reads_every_case_from_the_cache(workspace: Path, cli: Any, parses: Parses) -> None:
     first = same_run(cli, "validate")
-    assert len(entries(workspace)) == 3
+    assert entries(workspace) == ["cases/alpha-2010.yaml", "cases/alpha-2014.yaml", "cases/alpha-2020.yaml"]
+    assert sorted(os.listdir(workspace / CACHE_DIR)) == [".gitignore", "CACHEDIR.TAG", "entries"]
     parses.clear()
     second = cli("validate", cwd=workspace)
     assert (second.code, second.out, second.err) == (first.code, first.out, first.err)
@@ -159,14 +164,14 @@ def test_an_entry_that_is_a_link_is_replaced_not_written_through(workspace: Path
     same_run(cli, "score")
     victim = tmp_path / "victim"
     victim.write_text("precious\n")
-    for name in entries(workspace):
-        (workspace / CACHE_DIR / name).unlink()
-        (workspace / CACHE_DIR / name).symlink_to(victim)
+    (workspace / CACHE_DIR / cache.ENTRIES).unlink()
+    (workspace / CACHE_DIR / cache.ENTRIES).symlink_to(victim)
     for path in (workspace / "cases").iterdir():  # new times: every entry is written again
         path.write_text(path.read_text() + "\n")
     same_run(cli, "score")
     assert victim.read_text() == "precious\n"
-    assert not any((workspace / CACHE_DIR / name).is_symlink() for name in entries(workspace))
+    assert not (workspace / CACHE_DIR / cache.ENTRIES).is_symlink()
+    assert len(entries(workspace)) == 3
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to give a folder away")
@@ -184,19 +189,19 @@ def test_a_cache_folder_of_another_user_is_not_used(workspace: Path, cli: Any, p
         lambda raw: b"",
         lambda raw: raw[: len(raw) // 2],
         lambda raw: b"\x80\x81 not json\n\n",
-        lambda raw: raw.replace(b'"lints":[', b'"lints":[[1,2,3,4],', 1),
-        lambda raw: raw.replace(b'"tag":"', b'"tag":"0', 1),  # another build of signalscore
+        lambda raw: raw.replace(b"\t[", b"\t[[1,2,3,4],", 1),
+        lambda raw: raw.replace(b'"tag": "', b'"tag": "0', 1),  # another build of signalscore
         lambda raw: raw.replace(b'"title":"', b'"title":7,"x":"', 1),  # a case that does not validate
         lambda raw: raw + b"[]\n",
+        lambda raw: raw.split(b"\n", 1)[0] + b"\n",  # the header of another file's entries
     ],
 )
 def test_a_damaged_or_foreign_entry_is_a_miss(
     workspace: Path, cli: Any, parses: Parses, damage: Callable[[bytes], bytes]
 ) -> None:
     first = same_run(cli, "validate")
-    for name in entries(workspace):
-        path = workspace / CACHE_DIR / name
-        path.write_bytes(damage(path.read_bytes()))
+    path = workspace / CACHE_DIR / cache.ENTRIES
+    path.write_bytes(damage(path.read_bytes()))
     parses.clear()
     again = cli("validate", cwd=workspace)
     assert (again.code, again.out, again.err) == (first.code, first.out, first.err)
@@ -257,3 +262,31 @@ def test_a_cached_load_is_an_uncached_load(workspace: Path, cases: tuple[dict[st
     bare = loaded(False)
     assert loaded(True) == bare  # the run that fills the cache
     assert loaded(True) == bare  # the run that reads it
+
+
+def test_an_entry_that_does_not_validate_is_a_miss_even_under_a_right_digest(
+    workspace: Path, cli: Any, parses: Parses
+) -> None:
+    # A hostile repository can commit an entries file with a digest that matches: each case still validates.
+    first = same_run(cli, "validate")
+    path = workspace / CACHE_DIR / cache.ENTRIES
+    header, body = path.read_bytes().split(b"\n", 1)
+    body = body.replace(b'"title":"', b'"title":7,"x":"')
+    head = json.loads(header) | {"digest": hashlib.blake2b(body, digest_size=16).hexdigest()}
+    path.write_bytes(json.dumps(head).encode() + b"\n" + body)
+    parses.clear()
+    again = cli("validate", cwd=workspace)
+    assert (again.code, again.out, again.err) == (first.code, first.out, first.err)
+    assert len(parses) == 4
+
+
+def test_a_run_that_reads_every_case_from_the_cache_writes_nothing(workspace: Path, cli: Any) -> None:
+    same_run(cli, "score")
+    path = workspace / CACHE_DIR / cache.ENTRIES
+    before = path.stat()
+    cli("score", cwd=workspace)
+    after = path.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    (workspace / "cases" / "alpha-2014.yaml").unlink()  # a file gone: its entry stays until it is stale
+    cli("score", cwd=workspace)
+    assert len(entries(workspace)) == 3

@@ -131,6 +131,14 @@ def test_python_dash_m_and_help_do_not_import_pandas(tmp_path: Path) -> None:
     assert result.stdout.strip().endswith("False")
 
 
+def test_starting_the_command_line_builds_no_model() -> None:
+    # The models are built by the command that needs them, after main() has turned pydantic's plugin
+    # search off (it reads the metadata of every installed package): never while the commands register.
+    code = "import sys, signalscore.cli\nprint(sorted(m for m in ('signalscore.case', 'signalscore.rubric') if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]", result.stderr
+
+
 def test_validate_does_not_import_pandas() -> None:
     code = (
         "import os, sys; os.chdir(sys.argv[1]); sys.argv=['signalscore', 'validate']\n"

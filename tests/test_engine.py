@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tracemalloc
 import warnings
 from itertools import pairwise
 from typing import Any
@@ -13,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from signalscore.case import Case
-from signalscore.engine import Scores, normalize, ranks, score_rubric
+from signalscore.codings import Codings
+from signalscore.engine import Scores, normalize, ranks, score_codings, score_rubric, signals
 from signalscore.frame import cases_frame, codings_frame
 from signalscore.rubric import Rubric, Scale
 from tests.strategies import cases_for, rubrics
@@ -288,3 +290,52 @@ def test_permuting_equally_weighted_features_changes_nothing(
         a, b = got.loc["a", column], got.loc["b", column]
         assert (np.isnan(a) and np.isnan(b)) or a == b, column
     assert got.loc["a", "rank"] is got.loc["b", "rank"] or got.loc["a", "rank"] == got.loc["b", "rank"]
+
+
+@PROPS
+@given(st.data())
+def test_one_pass_outputs_agree_with_the_arrays_built_on_demand(data: st.DataObject) -> None:
+    # Contributions, sums and dimension scores come from one pass over the features; the normalised values,
+    # signals and weights are built only when first asked for, and must be the ones that pass used.
+    r = data.draw(rubrics())
+    cases = data.draw(cases_for(r))
+    part = score_codings(Codings.collect(r, cases))
+    span = r.scale.max - r.scale.min
+    np.testing.assert_array_equal(part.contribution, part.weight * part.signal * span)
+    v, signal = signals(r, Codings.collect(r, cases).x)
+    np.testing.assert_array_equal(part.normalized, v)
+    if r.missing == "renormalize" and not r.has_penalties:
+        np.testing.assert_array_equal(part.signal, signal)
+
+
+def test_evenly_spread_levels_normalise_exactly_as_interpolation() -> None:
+    levels = {-3: "a", 0: "b", 4: "c", 7: "d", 1000: "e"}
+    scale = Scale.model_validate({"type": "ordinal", "levels": levels})
+    keys = np.array([-3.0, 0.0, 4.0, 7.0, 1000.0, np.nan])
+    expected = np.interp(keys, [-3, 0, 4, 7, 1000], [(k + 3) / 1003 for k in (-3, 0, 4, 7, 1000)])
+    np.testing.assert_array_equal(normalize(scale, keys), expected)
+    count = Scale.model_validate({"type": "count", "thresholds": [1, 3, 3.5]})
+    x = np.array([0.0, 1.0, 2.0, 3.0, 3.5, 9.0, np.nan])
+    np.testing.assert_array_equal(normalize(count, x), [0, 1 / 3, 1 / 3, 2 / 3, 1, 1, np.nan])
+
+
+def test_scoring_holds_no_case_by_feature_temporaries() -> None:
+    # Beyond the contributions, scoring keeps case-by-feature arrays only as masks: 100,000 cases score
+    # without gigabytes of temporaries, and the weights and signals are built only for those who ask.
+    features = [
+        {"id": f"f{j}", "label": "F", "weight": 1 + j % 3, "dimension": f"d{j % 2}", "scale": {"type": "binary"}}
+        for j in range(24)
+    ]
+    dims = [{"id": "d0", "label": "D", "weight": 2}, {"id": "d1", "label": "E", "weight": 1}]
+    r = Rubric.model_validate({"id": "r", "version": "1", "title": "R", "features": features, "dimensions": dims})
+    rng = np.random.default_rng(0)
+    values = rng.choice(np.array([True, False, "n/a", "unknown"], dtype=object), (2000, 24))
+    cases = [case(f"c{i}", **{f"f{j}": v for j, v in enumerate(row)}) for i, row in enumerate(values)]
+    codings = Codings.collect(r, cases)
+    tracemalloc.start()
+    part = score_codings(codings)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    array = codings.x.nbytes
+    assert peak < 2.5 * array  # the contributions, the masks and a few columns
+    assert part.weight.shape == part.signal.shape == part.normalized.shape == codings.x.shape

@@ -146,3 +146,18 @@ def test_a_named_link_to_nothing_is_no_such_file(repo: Path, monkeypatch: pytest
         [Path("cases/case.yaml")],
         ["cases/gone.yaml:1:1: (document): no such file or folder"],
     )
+
+
+def test_files_are_found_in_path_order_each_once_and_relative_to_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Folders sort by their parts, as Path does ('a' before 'a-b', though '-' sorts before '/'); a file
+    # reached twice (named, and through a link inside the tree) is listed once, under its real path.
+    for name in ("cases/a-b/x.yaml", "cases/a/y.yaml", "cases/a/x.yml", "cases/b.yaml", "cases/a/notes.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("id: x\n")
+    (tmp_path / "cases" / "c.yaml").symlink_to(tmp_path / "cases" / "b.yaml")
+    monkeypatch.chdir(tmp_path)
+    files, problems = yaml_files([Path("cases"), tmp_path / "cases" / "b.yaml"])
+    assert problems == []
+    assert [str(f) for f in files] == ["cases/a/x.yml", "cases/a/y.yaml", "cases/a-b/x.yaml", "cases/b.yaml"]

@@ -292,3 +292,25 @@ def test_what_is_loaded_is_never_walked_by_the_collector_again() -> None:
     gc.unfreeze()
     corpus = load([DATA / "valid" / "demo" / "cases"], rubrics_dir=DATA / "valid" / "demo" / "rubrics")
     assert corpus.cases and gc.get_freeze_count() > 0
+
+
+def test_loading_collects_the_codings_that_scoring_then_reuses() -> None:
+    # The codings are gathered into arrays once, while loading; choosing one coding per id takes their
+    # rows, and scoring a loaded corpus starts from those arrays instead of walking every case again.
+    import numpy as np
+
+    from signalscore.api import load_cases, score
+    from signalscore.codings import Codings
+    from tests.conftest import ROOT
+
+    loaded = load_cases(ROOT / "cases", rubrics_dir=ROOT / "rubrics")
+    assert set(loaded.collected) == set(loaded.rubrics)
+    chosen = loaded.scored()
+    assert len(chosen.cases) < len(loaded.cases)  # several coders of one id: the adjudicated coding is chosen
+    for rid, cases in chosen.grouped().items():
+        taken = chosen.collected[rid]
+        fresh = Codings.collect(chosen.rubrics[rid], cases)
+        assert list(taken.ids) == list(fresh.ids) == [c.id for c in cases]
+        for name in ("x", "status", "confidence"):
+            np.testing.assert_array_equal(getattr(taken, name), getattr(fresh, name))
+        assert score(chosen).of(rid).codings is taken

@@ -76,23 +76,13 @@ def score(corpus: Corpus, coder: str | None = None) -> Scores:
     """
     if corpus.source is None and (coder is not None or len({c.id for c in corpus.cases}) < len(corpus.cases)):
         corpus = scoring(corpus, coder)
-    if len(corpus.rubrics) == 1 and set(corpus.rubric_of.values()) <= set(corpus.rubrics):
-        grouped = {next(iter(corpus.rubrics)): corpus.cases}
-    else:
-        grouped = {rid: [] for rid in corpus.rubrics}
-        for case in corpus.cases:
-            grouped[corpus.rubric_for(case).id].append(case)
-    parts = (score_codings(collected(corpus, corpus.rubrics[r], cases)) for r, cases in grouped.items() if cases)
+    parts = (score_codings(corpus.codings(corpus.rubrics[r], cases)) for r, cases in corpus.grouped().items())
     return Scores(tuple(parts))
 
 
 def collected(corpus: Corpus, rubric: Rubric, cases: Sequence[Case]) -> Codings:
     """The cases' codings as arrays, collected once per corpus while its rubric and cases stay the same."""
-    cache: dict[str, Codings] = vars(corpus).setdefault("_codings", {})
-    found = cache.get(rubric.id)
-    if found is None or found.rubric is not rubric or found.cases != tuple(cases):
-        found = cache[rubric.id] = Codings.collect(rubric, cases)
-    return found
+    return corpus.codings(rubric, cases)
 
 
 def compare(corpus: Corpus, baseline: str | None = None, coder: str | None = None) -> Comparisons:

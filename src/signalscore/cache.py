@@ -1,7 +1,8 @@
 """A warm workspace: case files read and validated on an earlier run, kept in `.signalscore-cache/`.
 
 The cache lives in the folder signalscore runs from (the workspace, like mypy's `.mypy_cache`) and holds
-one JSON file per case file below that folder; files outside it are always read afresh. An entry keeps
+one file, `entries`, with an entry per case file below that folder (files outside it are always read
+afresh): read at once on the first look-up, and written whole, once per run that adds to it. An entry keeps
 the validated case and its located lint warnings (a file with any problem of its own is not stored, and
 positions are read again from the file on the rare run that finds a problem in it), and is used only while
 the file's device, inode, size, modification time and change time (in nanoseconds) are those it was
@@ -12,14 +13,16 @@ granularity could leave its times as they were). Rubrics are never cached: every
 the checks of cases against their rubric always run.
 
 A hostile repository may commit a `.signalscore-cache/`: entries are JSON (nothing in them can run),
-are checked on reading (anything malformed is a miss), and cannot match after a checkout, because
+are checked on reading (a file whose digest does not match its header is not used at all, and an entry
+that does not validate is a miss), and cannot match after a checkout, because
 the change time of a file cannot be set by its owner and is new in every checkout or extraction.
-A cache folder that is a symbolic link or belongs to another user is not used at all, entry files are
-opened without following links, and entries are written to a new file, then renamed into place.
+A cache folder that is a symbolic link or belongs to another user is not used at all, the entries file
+is opened without following links, and it is written to a new file, then renamed into place.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -32,8 +35,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from signalscore.case import Case
 from signalscore.document import Document, parse_file
 from signalscore.errors import Issue, Problem
@@ -41,7 +42,8 @@ from signalscore.errors import Issue, Problem
 CACHE_DIR = ".signalscore-cache"
 ENV_OFF = "SIGNALSCORE_NO_CACHE"
 RACY_NS = 2_000_000_000  # FAT's 2 s: the coarsest timestamps a workspace is likely to sit on
-MAX_ENTRY = 16 * 1024 * 1024
+MAX_ENTRIES = 1 << 30  # bytes of the entries file
+ENTRIES = "entries"
 _GITIGNORE = b"# Automatically created by signalscore.\n*\n"
 _CACHEDIR_TAG = b"Signature: 8a477f597d28d172789f06886806bc55\n# This is a signalscore cache folder.\n"
 
@@ -116,38 +118,52 @@ def _lints(rows: Any, path: str) -> list[Problem]:
     return found
 
 
-def _iso(value: Any) -> str:
-    if hasattr(value, "isoformat"):  # the dates of a case, which _date_only reads back from ISO text
-        return str(value.isoformat())
-    raise TypeError(f"cannot store {type(value).__name__}")
+def key_text(key: Key) -> bytes:
+    """A file key as an entry stores it."""
+    return ",".join(map(str, key)).encode("ascii")
 
 
-def _line(part: Any) -> bytes:
-    return json.dumps(part, default=_iso, separators=(",", ":")).encode("ascii") + b"\n"
+def encode(name: str, key: Key, case: Case, lints: Iterable[Problem]) -> bytes:
+    """One entry, a line: the file's name, its key, its located lint warnings and the case's fields as given
+    (unset ones left out, so that defaults stay defaults), separated by tabs (JSON escapes any in a value)."""
+    rows = [[p.line, p.column, p.where, p.message] for p in lints]
+    parts = (json.dumps(name).encode("ascii"), key_text(key), json.dumps(rows).encode("ascii"))
+    return b"\t".join((*parts, case.model_dump_json(exclude_unset=True).encode("utf-8"))) + b"\n"
 
 
-def encode(tag: str, key: Key, case: Case, lints: Iterable[Problem]) -> bytes:
-    """One entry: a header line (build, file key, located lint warnings), then the case's fields as given
-    (unset ones left out, so that defaults stay defaults)."""
-    header = {"tag": tag, "key": list(key), "lints": [[p.line, p.column, p.where, p.message] for p in lints]}
-    return _line(header) + _line(case.model_dump(exclude_unset=True))
-
-
-def decode(entry: str, tag: str, key: Key, path: str) -> Stored | None:
-    """An entry checked line by line; None (a miss) for anything stale or malformed."""
-    try:
-        raw = _read(entry, MAX_ENTRY + 1)
-        if raw is None or len(raw) > MAX_ENTRY:
-            return None
-        header, model, end = raw.split(b"\n")
-        found = json.loads(header)
-        if end or not isinstance(found, dict) or found.get("tag") != tag or found.get("key") != list(key):
-            return None
-        lints = _lints(found.get("lints"), path)
-        case = Case.model_validate(json.loads(model))
-    except (ValueError, TypeError, RecursionError, ValidationError):
+def decode(entry: list[bytes], key: Key, path: str) -> Stored | None:
+    """An entry (its fields after the name) checked against the file's key; None (a miss) if stale or malformed."""
+    stored_key, lints, model = entry
+    if stored_key != key_text(key):
         return None
-    return Stored(case, StoredDocument(path), lints)
+    try:
+        found = [] if lints == b"[]" else _lints(json.loads(lints), path)
+        case = Case.model_validate_json(model)
+    except (ValueError, TypeError, RecursionError):  # pydantic's ValidationError is a ValueError
+        return None
+    return Stored(case, StoredDocument(path), found)
+
+
+def unpack(raw: bytes | None, tag: str) -> dict[str, list[bytes]]:
+    """The entries of an entries file by file name; none at all if its header, build or digest is not right."""
+    header, _, body = (raw or b"").partition(b"\n")
+    try:
+        head = json.loads(header)
+        if not isinstance(head, dict) or head.get("tag") != tag or head.get("digest") != _digest(body):
+            return {}
+        entries = {}
+        for line in body.split(b"\n")[:-1]:
+            name, *entry = line.split(b"\t", 3)
+            if len(entry) != 3 or not isinstance(found := json.loads(name), str):
+                return {}
+            entries[found] = entry
+    except (ValueError, RecursionError):
+        return {}
+    return entries
+
+
+def _digest(body: bytes) -> str:
+    return hashlib.blake2b(body, digest_size=16).hexdigest()
 
 
 def _usable(folder: Path) -> bool:
@@ -195,7 +211,7 @@ def _read_fd(fd: int, size: int) -> bytes:
 
 
 class Cache:
-    """The entries of one workspace: read as files are looked up, written together by `flush`."""
+    """The entries of one workspace: read at the first look-up, written together by `flush`."""
 
     def __init__(self, root: Path) -> None:
         self.folder = root / CACHE_DIR
@@ -203,6 +219,8 @@ class Cache:
         self.started = time.time_ns()  # before any file of this run is read
         self.keys: dict[str, Key] = {}
         self.pending: dict[str, bytes] = {}
+        self.entries: dict[str, list[bytes]] | None = None
+        self.stale: set[str] = set()
 
     @classmethod
     def open(cls, root: Path | None = None) -> Cache | None:
@@ -210,43 +228,56 @@ class Cache:
         root = Path.cwd() if root is None else root
         return cls(root) if _usable(root / CACHE_DIR) else None
 
-    def _entry(self, name: str) -> str:
-        digest = hashlib.blake2b(name.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-        return os.path.join(self.folder, digest)
-
     def get(self, name: str) -> Stored | None:
         """The stored case of a file below the workspace, if its entry matches the file as it is now."""
         key = None if os.path.isabs(name) else key_of(name)
         if key is None:
             return None
         self.keys[name] = key
-        return decode(self._entry(name), self.tag, key, name)
+        if self.entries is None:
+            self.entries = unpack(_read(os.path.join(self.folder, ENTRIES), MAX_ENTRIES + 1), self.tag)
+        entry = self.entries.get(name)
+        stored = None if entry is None else decode(entry, key, name)
+        if entry is not None and stored is None:
+            self.stale.add(name)
+        return stored
 
     def put(self, case: Case, doc: Document, lints: list[Problem]) -> None:
         """Keep a clean case for `flush`, if its file is as it was before it was read and not racy."""
         key = self.keys.get(doc.path)
         if key is None or key_of(doc.path) != key or max(key[3], key[4]) > self.started - RACY_NS:
             return
-        self.pending[doc.path] = encode(self.tag, key, case, lints)
+        with contextlib.suppress(ValueError):  # text JSON cannot hold (a lone surrogate): read afresh next time
+            self.pending[doc.path] = encode(doc.path, key, case, lints)
 
     def flush(self) -> None:
-        """Write the kept entries, each whole (a new file renamed into place); give up quietly on any error."""
-        if not self.pending or not _usable(self.folder):
+        """Write the entries file anew (a new file renamed into place) if this run changed any entry: the
+        entries read, less the stale ones, with the new ones; give up quietly on any error."""
+        if not (self.pending or self.stale) or not _usable(self.folder):
             return
+        kept = {  # less the stale ones and those of files gone
+            name: entry
+            for name, entry in (self.entries or {}).items()
+            if name not in self.stale and (name in self.keys or os.path.lexists(name))
+        }
+        old = (json.dumps(n).encode("ascii") + b"\t" + b"\t".join(e) + b"\n" for n, e in kept.items())
+        body = b"".join(line for name, line in zip(kept, old, strict=True) if name not in self.pending)
+        body += b"".join(self.pending.values())
+        header = json.dumps({"tag": self.tag, "digest": _digest(body)}).encode("ascii") + b"\n"
         try:
             self._prepare()
-            for name, data in self.pending.items():
-                target = Path(self._entry(name))
-                tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-                try:
-                    _write_new(tmp, data)
-                    os.replace(tmp, target)  # replaces a link itself, never what it points to
-                except OSError:
-                    tmp.unlink(missing_ok=True)
-                    raise
+            target = self.folder / ENTRIES
+            tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+            try:
+                _write_new(tmp, header + body)
+                os.replace(tmp, target)  # replaces a link itself, never what it points to
+            except OSError:
+                tmp.unlink(missing_ok=True)
+                raise
         except OSError:
             pass
         self.pending.clear()
+        self.stale.clear()
 
     def _prepare(self) -> None:
         self.folder.mkdir(mode=0o755, exist_ok=True)

@@ -7,13 +7,16 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import repeat
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from signalscore.case import UNKNOWN as UNKNOWN_CODING
 from signalscore.case import Case
 from signalscore.rubric import Rubric
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CODED, NA, UNKNOWN = 0, 1, 2
 STATUS = {"coded": CODED, "n/a": NA, "unknown": UNKNOWN}
@@ -73,6 +76,13 @@ class Codings:
         ids = codings["case"].to_numpy(dtype=object)[::n_features]
         x, status, confidence = _columns(x), _columns(status), _columns(confidence)
         return cls(rubric, ids, x, status, confidence, frame=codings, meta=meta)
+
+    def take(self, rows: Sequence[int], cases: Sequence[Case]) -> Codings:
+        """The codings of some rows, in that order, as the given cases (the same codings, ids perhaps renamed)."""
+        at = np.asarray(rows, dtype=np.intp)
+        ids = np.array([c.id for c in cases], dtype=object)
+        x, status, confidence = (_columns(a[at]) for a in (self.x, self.status, self.confidence))
+        return Codings(self.rubric, ids, x, status, confidence, tuple(cases))
 
     @cached_property
     def index(self) -> dict[str, int]:

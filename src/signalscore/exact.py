@@ -8,6 +8,7 @@ cache-sized temporaries, not by small matrix products that stall on a busy machi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -52,32 +53,65 @@ def column_sums(a: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Effective:
-    """Effective weights of a mask, and each dimension's sum of the raw weights it makes active."""
+    """Effective weights of a mask, and each dimension's sum of the raw weights it makes active.
 
-    e: np.ndarray
+    The weights themselves (`e`, case by feature) are built only when asked for: the bounds need only
+    their sums, which `totals` takes a column at a time without the whole array.
+    """
+
+    w: Weights
+    active: np.ndarray
     dim_sum: np.ndarray
+    factor: np.ndarray
 
     @classmethod
     def of(cls, w: Weights, groups: list[np.ndarray], active: np.ndarray) -> Effective:
         """Section 3, step 3; dimension sums added column by column in a canonical order (exact under
         reordering of equally weighted features), with cache-sized temporaries."""
         dim_sum = np.zeros((active.shape[0], len(groups)), order="F")
+        term = np.empty(active.shape[0])
         for d, columns in enumerate(groups):
             for j in columns:
-                dim_sum[:, d] += active[:, j] * w.feature[j]
+                np.multiply(active[:, j], w.feature[j], out=term)
+                dim_sum[:, d] += term
         present = dim_sum > 0
         dim_w = w.dimension * present
         total = dim_w.sum(axis=1, keepdims=True) if len(groups) > 1 else dim_w
         factor = np.divide(dim_w, dim_sum * total, out=np.zeros_like(dim_sum), where=present)
-        e = np.empty(active.shape, order="F")
-        for j, d in enumerate(w.member):
-            np.multiply(active[:, j], factor[:, d], out=e[:, j])
-            e[:, j] *= w.feature[j]
-        return cls(e, dim_sum)
+        return cls(w, active, dim_sum, factor)
+
+    def column(self, j: int, out: np.ndarray) -> np.ndarray:
+        """The effective weights of feature j, into `out`."""
+        np.multiply(self.active[:, j], self.factor[:, self.w.member[j]], out=out)
+        out *= self.w.feature[j]
+        return out
+
+    @cached_property
+    def e(self) -> np.ndarray:
+        """The effective weights, case by feature (Fortran order)."""
+        e = np.empty(self.active.shape, order="F")
+        for j in range(self.active.shape[1]):
+            self.column(j, e[:, j])
+        return e
 
     def total(self, s: np.ndarray, terms: np.ndarray | None = None) -> np.ndarray:
         """sum(e * s) per case (s in [0, 1]), exact under reordering; the products e * s into `terms` if given."""
         return exact_dot(self.e, s, terms)
+
+    def totals(self, *signals: np.ndarray) -> list[np.ndarray]:
+        """sum(e * s) per case for each of the signals, exact under reordering, a column of e at a time."""
+        n = self.active.shape[0]
+        sums = [np.zeros(n) for _ in signals]
+        built = vars(self).get("e")
+        column, term = np.empty(n), np.empty(n)
+        for j in range(self.active.shape[1]):
+            e = self.column(j, column) if built is None else built[:, j]
+            for total, s in zip(sums, signals, strict=True):
+                np.multiply(e, s[:, j], out=term)
+                term += 1.0
+                term -= 1.0
+                total += term
+        return sums
 
     def scored(self, total: np.ndarray, low: float, span: float) -> np.ndarray:
         """min + span * total; NaN where no feature is active."""

@@ -90,7 +90,7 @@ def yaml_files(paths: Iterable[Path], scope: Scope | None = None) -> tuple[list[
     """Every YAML file named or found below the paths, each once, in a stable order; links out of scope refused."""
     paths = list(paths)
     scope = scope or Scope.of(paths)
-    found: list[Path] = []
+    found: list[str] = []  # real paths (links resolved), in order
     problems: list[Problem] = []
     seen: set[str] = set()  # folders walked (links resolved): a link back up the tree ends here
     for path in paths:
@@ -100,16 +100,25 @@ def yaml_files(paths: Iterable[Path], scope: Scope | None = None) -> tuple[list[
         elif not os.path.exists(name):
             problems.append(Problem(str(path), 1, 1, "", "no such file or folder"))
         elif os.path.isdir(name):
-            below: list[Path] = []
+            below: list[tuple[list[str], str]] = []
             _walk(name, scope, seen, below, problems)
-            found += sorted(below)
+            found += [real for _, real in sorted(below, key=lambda item: item[0])]  # in the order of Path's parts
         else:
-            found.append(Path(name))
-    unique = dict.fromkeys(p.resolve() for p in found)
-    return [Path(display(p)) for p in unique], problems
+            found.append(os.path.realpath(name))
+    cwd = os.getcwd()
+    return [Path(_below(real, cwd)) for real in dict.fromkeys(found)], problems
 
 
-def _walk(folder: str, scope: Scope, seen: set[str], found: list[Path], problems: list[Problem]) -> None:
+def _below(path: str, folder: str) -> str:
+    """`display` for a real path and the real working folder, without building a Path of each."""
+    prefix = folder.rstrip(os.sep) + os.sep
+    return path[len(prefix) :] or "." if path.startswith(prefix) else "." if path == folder else path
+
+
+def _walk(
+    folder: str, scope: Scope, seen: set[str], found: list[tuple[list[str], str]], problems: list[Problem]
+) -> None:
+    """Add (the parts of its path, its real path) of every YAML file below a folder."""
     real = os.path.realpath(folder)
     if real in seen:
         return
@@ -123,14 +132,16 @@ def _walk(folder: str, scope: Scope, seen: set[str], found: list[Path], problems
         is_dir = entry.is_dir()  # follows a link
         if not is_dir and os.path.splitext(entry.name)[1] not in SUFFIXES:
             continue
-        if entry.is_symlink() and not os.path.exists(entry.path):
+        link = entry.is_symlink()
+        if link and not os.path.exists(entry.path):
             continue  # a link to nothing
-        if entry.is_symlink() and not scope.allows(entry.path):
+        if link and not scope.allows(entry.path):
             problems.append(Problem(display(entry.path), 1, 1, "", OUTSIDE.format("folder" if is_dir else "file")))
         elif is_dir:
             _walk(entry.path, scope, seen, found, problems)
-        else:
-            found.append(Path(entry.path))
+        else:  # below a real folder, a file that is not a link is where its folder really is
+            target = os.path.realpath(entry.path) if link else os.path.join(real, entry.name)
+            found.append((entry.path.split(os.sep), target))
 
 
 def read_limited(path: Path, limit: int = MAX_BYTES) -> bytes:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -24,6 +24,9 @@ from signalscore.parallel import jobs, parse_files
 from signalscore.partial import partial
 from signalscore.rubric import Rubric, rubric_issues
 from signalscore.syntax_hints import COMMENT_RULE
+
+if TYPE_CHECKING:
+    from signalscore.codings import Codings
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -43,6 +46,8 @@ class Corpus:
     notes: list[str] = field(default_factory=list)  # what the choice of codings warns about (see scored)
     whose: dict[str, str] = field(default_factory=dict)  # row label -> whose coding, for ids coded several times
     source: Corpus | None = None  # the loaded corpus a scored one was chosen from (every coder's coding)
+    # Each rubric's codings as arrays (signalscore.codings), collected once while loading: see `codings`.
+    collected: dict[str, Codings] = field(default_factory=dict, repr=False, compare=False)
 
     def rubric_for(self, case: Case) -> Rubric:
         """The rubric a case is scored with."""
@@ -51,6 +56,31 @@ class Corpus:
     def file_of(self, case: Case) -> Path:
         """The file a case was loaded from."""
         return self.files[key_of(case)]
+
+    def grouped(self) -> dict[str, list[Case]]:
+        """The cases of each rubric, in corpus order (no empty groups)."""
+        if len(self.rubrics) == 1 and set(self.rubric_of.values()) <= set(self.rubrics):
+            return {next(iter(self.rubrics)): self.cases} if self.cases else {}
+        grouped: dict[str, list[Case]] = {rid: [] for rid in self.rubrics}
+        for case in self.cases:
+            grouped[self.rubric_for(case).id].append(case)
+        return {rid: cases for rid, cases in grouped.items() if cases}
+
+    def collect(self) -> None:
+        """Collect each rubric's codings into arrays now (loading does), so that scoring need not."""
+        from signalscore.codings import Codings
+
+        for rid, cases in self.grouped().items():
+            self.collected[rid] = Codings.collect(self.rubrics[rid], cases)
+
+    def codings(self, rubric: Rubric, cases: Sequence[Case]) -> Codings:
+        """The cases' codings as arrays: those collected while loading while the rubric and cases stay the same."""
+        from signalscore.codings import Codings
+
+        found = self.collected.get(rubric.id)
+        if found is None or found.rubric is not rubric or found.cases != tuple(cases):
+            found = self.collected[rubric.id] = Codings.collect(rubric, cases)
+        return found
 
     def scored(self, coder: str | None = None) -> Corpus:
         """The corpus a scoring command scores: one coding per id, or each as its own ID@CODER row (section 8)."""
@@ -62,6 +92,7 @@ class Corpus:
             corpus.cases.append(case)
             corpus.rubric_of[key_of(case)] = self.rubric_of[source]
             corpus.files[key_of(case)] = self.files[source]
+        corpus.collected = _taken(self, corpus, choice.sources)
         return corpus
 
     def only(self, patterns: Sequence[str]) -> Corpus:
@@ -73,7 +104,21 @@ class Corpus:
             said = "; ".join(f"--case {p!r} matches no case id: {closest(p, ids)}" for p in missed)
             raise UsageError(said)
         keep = [c for c in self.cases if any(fnmatchcase(c.id, p) for p in patterns)]
-        return replace(self, cases=keep)
+        return replace(self, cases=keep, collected=dict(self.collected))  # rows are taken from the full arrays
+
+
+def _taken(loaded: Corpus, scored: Corpus, sources: dict[str, Case]) -> dict[str, Codings]:
+    """The scored corpus's codings, as rows of those collected while loading (no second pass over the cases)."""
+    taken = {}
+    for rid, cases in scored.grouped().items():
+        found = loaded.collected.get(rid)
+        if found is None:
+            continue
+        row = {id(case): i for i, case in enumerate(found.cases)}
+        rows = [row.get(id(sources[case.id]), -1) for case in cases]
+        if -1 not in rows:
+            taken[rid] = found.take(rows, cases)
+    return taken
 
 
 def kind_of(data: Any) -> str | None:
@@ -359,4 +404,6 @@ def _load(paths: Sequence[Path], rubric: str | None, rubrics_dir: Path, parsed: 
         given = {str(f) for f in files}
         used = set(corpus.rubric_of.values()) | {c.item.id for c in parsed.rubrics if c.doc.path in given}
         corpus.rubrics = {k: v for k, v in corpus.rubrics.items() if k in used}
+    if not parsed.lint:  # a command that scores: the codings as arrays, while the cases are fresh in memory
+        corpus.collect()
     return corpus

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from signalscore.codings import CODED, NA, UNKNOWN
-from signalscore.scores import Scored
+from signalscore.scores import Parts, Scored
 
 if TYPE_CHECKING:
     from signalscore.codings import Codings
@@ -173,9 +173,7 @@ def score_penalized(codings: Codings) -> Scored:
     dimensions = np.where(point.present, low + span * point.signal_sum, np.nan)[:, : len(rubric.dimensions)]
     return Scored(
         codings=codings,
-        normalized=v,
-        signal=s,
-        weight=point.e,
+        parts=Parts(v, s, point.e),
         contribution=point.terms * span,
         score=score,
         score_low=bound_low.scored(low, span),

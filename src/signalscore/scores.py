@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -15,18 +17,25 @@ from signalscore.rubric import Rubric
 CASE_KEYS = ["score", "score_low", "score_high", "coverage", "rank"]
 
 
+class Parts(NamedTuple):
+    """The case-by-feature arrays a score is made of: normalised values, signals and effective weights."""
+
+    normalized: np.ndarray
+    signal: np.ndarray
+    weight: np.ndarray
+
+
 @dataclass(frozen=True, eq=False)
 class Scored:
     """One rubric's scored cases: a row per case (codings.ids), a column per feature or dimension.
 
     `signal` and `contribution` are dense (0 where a feature is not active, as `weight` is); `points` is
-    the contribution with NaN there, as the outputs show it.
+    the contribution with NaN there, as the outputs show it. `parts` holds (or builds, the first time one
+    is asked for: most commands never do) the normalised values, signals and effective weights.
     """
 
     codings: Codings
-    normalized: np.ndarray
-    signal: np.ndarray
-    weight: np.ndarray
+    parts: Parts | Callable[[], Parts]
     contribution: np.ndarray
     score: np.ndarray
     score_low: np.ndarray
@@ -37,6 +46,25 @@ class Scored:
     # With penalties only: per case and dimension (the implicit one without dimensions), whether the
     # penalties outweighed the support so that the signal sum was clipped to 0.
     clipped: np.ndarray | None = None
+
+    @cached_property
+    def _parts(self) -> Parts:
+        return self.parts if isinstance(self.parts, Parts) else self.parts()
+
+    @property
+    def normalized(self) -> np.ndarray:
+        """Normalised values in [0, 1], NaN where not coded."""
+        return self._parts.normalized
+
+    @property
+    def signal(self) -> np.ndarray:
+        """Signals (negative features reversed), 0 where a feature is not active."""
+        return self._parts.signal
+
+    @property
+    def weight(self) -> np.ndarray:
+        """Effective weights, 0 where a feature is not active."""
+        return self._parts.weight
 
     @property
     def rubric(self) -> Rubric:

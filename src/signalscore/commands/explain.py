@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -25,6 +25,9 @@ from signalscore.cli import (
     scoring_corpus,
 )
 from signalscore.errors import UsageError
+
+if TYPE_CHECKING:  # the models are built when a command first needs them, not when the command line starts
+    pass
 
 
 @app.command()
