@@ -105,5 +105,6 @@ def test_report_says_what_it_wrote(cli: Cli, tmp_path: Path) -> None:
     run = cli("report", "-o", str(tmp_path / "r.md"))
     assert run.code == 0
     lines = run.err.splitlines()
-    assert [line.split(" (")[0] for line in lines] == [f"wrote {tmp_path / 'r.png'}", f"wrote {tmp_path / 'r.md'}"]
+    written = [f"wrote {tmp_path / name}" for name in ("r.png", "r-trend.png", "r.md")]
+    assert [line.split(" (")[0] for line in lines] == written
     assert all(line.endswith(" KB)") or line.endswith(" bytes)") for line in lines)

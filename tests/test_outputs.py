@@ -200,7 +200,7 @@ def test_report_into_a_device_writes_its_chart_beside_it(
     node = device("report.md", "/dev/null")
     assert cli("report", "-o", str(node)).code == 0
     assert stat.S_ISCHR(os.lstat(node).st_mode)
-    assert listing(tmp_path) == ["report.md", "report.png"]
+    assert listing(tmp_path) == ["report-trend.png", "report.md", "report.png"]
 
 
 def test_a_write_that_fails_removes_what_it_created_and_keeps_what_existed(

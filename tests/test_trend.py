@@ -187,3 +187,23 @@ def test_the_python_api_returns_the_commands_series_and_panel(cli: Callable[...,
     printed_panel = json.loads(cli("trend", "--panel", "-f", "json", cwd=ROOT).out)["rubrics"][0]
     assert [c for c in panel.columns if c not in ("rubric", "sender", "recipient")] == printed_panel["windows"]
     assert "trend" in dir(signalscore)
+
+
+def test_two_codings_of_one_window_get_their_row_labels() -> None:
+    start, end = pd.Timestamp("2020-01-01"), pd.Timestamp("2020-12-31")
+    cases = pd.DataFrame(
+        {
+            "rubric": "r",
+            "case": ["x@ana", "x@ben"],
+            "sender": "S",
+            "recipient": "R",
+            "period_start": [start, start],
+            "period_end": [end, end],
+            "score": [1.0, 2.0],
+            "score_low": [1.0, 2.0],
+            "score_high": [1.0, 2.0],
+            "coverage": [1.0, 1.0],
+        }
+    )
+    wide = panel_frame(trend_frame(cases))
+    assert list(wide.columns)[3:] == ["x@ana", "x@ben"] and wide.iloc[0, 3:].tolist() == [1.0, 2.0]

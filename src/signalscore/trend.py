@@ -6,7 +6,7 @@ the cases' periods, in order of their start. Scores of different rubrics are nev
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -82,9 +82,14 @@ def dyads(trend: pd.DataFrame) -> list[tuple[str, str, str]]:
     return list(dict.fromkeys(trend[DYAD_KEYS].itertuples(index=False, name=None)))
 
 
-def window_labels(starts: Sequence[pd.Timestamp], by_year: bool) -> list[str]:
-    """Column labels of the panel: the start year, or the start date where one dyad has two windows in a year."""
-    return [f"{s.year}" if by_year else s.date().isoformat() for s in starts]
+def window_keys(trend: pd.DataFrame) -> list[str]:
+    """Column labels of the panel: the start year; the start date where one dyad has two windows in a year;
+    the case (row label) where one dyad has two rows with the same start (several coders' codings of a case)."""
+    starts = list(trend["period_start"])
+    for label in ([f"{s.year}" for s in starts], [s.date().isoformat() for s in starts]):
+        if not trend[DYAD_KEYS].assign(window=label).duplicated().any():
+            return label
+    return [str(c) for c in trend["case"]]
 
 
 def panel_frame(trend: pd.DataFrame) -> pd.DataFrame:
@@ -95,9 +100,7 @@ def panel_frame(trend: pd.DataFrame) -> pd.DataFrame:
     """
     if trend.empty:
         return pd.DataFrame(columns=DYAD_KEYS)
-    years = trend["period_start"].dt.year
-    by_year = not trend.assign(year=years).duplicated([*DYAD_KEYS, "year"]).any()
-    key = window_labels(list(trend["period_start"]), by_year)
+    key = window_keys(trend)
     wide = trend.assign(window=key).pivot(index=DYAD_KEYS, columns="window", values="score")
     wide = wide.reindex(columns=sorted(wide.columns)).reindex(pd.MultiIndex.from_tuples(dyads(trend)))
     wide.columns.name = None
