@@ -1,0 +1,164 @@
+"""`signalscore events derive` and `events panel`: codings of a rubric from event data (DESIGN.md section 10)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from signalscore.cli import Format, FormatOpt, OutputOpt, PrecisionOpt, RubricsDir, app, emit, guard
+from signalscore.errors import UsageError
+
+events_app = typer.Typer(
+    help="Code a rubric's features from event data (GDELT, ICEWS, POLECAT) with a mapping; derive cases and panels.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(events_app, name="events")
+
+
+class EngineName(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+class Every(StrEnum):
+    year = "year"
+    month = "month"
+
+
+class LayoutName(StrEnum):
+    gdelt2 = "gdelt2"
+    icews = "icews"
+    polecat = "polecat"
+
+
+EventsArg = Annotated[
+    list[Path], typer.Argument(help="Event files or folders: CSV, TSV or Parquet (.gz, .zip).", show_default=False)
+]
+MappingOpt = Annotated[Path, typer.Option("--mapping", "-m", help="The mapping file.", show_default=False)]
+EngineOpt = Annotated[EngineName, typer.Option("--engine", help="duckdb (embedded, default) or spark.")]
+MemoryOpt = Annotated[
+    str | None,
+    typer.Option("--memory-limit", help="DuckDB spills to disk beyond this, e.g. 1GB.", show_default=False),
+]
+MasterOpt = Annotated[
+    str, typer.Option("--spark-master", help="Spark master: local[*] or a cluster URL (spark://host:7077, yarn).")
+]
+LayoutOpt = Annotated[
+    LayoutName | None,
+    typer.Option("--layout", help="Read EVENTS in this layout (default: the mapping's format).", show_default=False),
+]
+PeriodOpt = Annotated[
+    str | None, typer.Option("--period", help="START:END, ISO dates, both included.", show_default=False)
+]
+
+
+def _period(text: str | None) -> tuple[dt.date, dt.date] | None:
+    if text is None:
+        return None
+    try:
+        start, end = (dt.date.fromisoformat(part) for part in text.split(":"))
+    except ValueError:
+        raise UsageError(f"--period {text!r}: expected START:END as ISO dates, e.g. 2008-08-08:2009-08-07") from None
+    if start > end:
+        raise UsageError(f"--period {text!r}: start is after end")
+    return start, end
+
+
+def _dyads(text: str | None) -> list[tuple[str, str]] | None:
+    if text is None:
+        return None
+    pairs = [tuple(part.strip().split(":")) for part in text.split(",") if part.strip()]
+    if not pairs or any(len(p) != 2 or not all(p) for p in pairs):
+        raise UsageError(f"--dyads {text!r}: expected SENDER:RECIPIENT pairs separated by commas, e.g. CHN:RUS,USA:UKR")
+    return [(p[0], p[1]) for p in pairs]
+
+
+def _engine(engine: EngineName, memory: str | None, master: str) -> Any:
+    from signalscore.events.source import Engine
+
+    if engine is EngineName.spark:
+        try:
+            import pyspark  # noqa: F401
+        except ImportError:
+            raise UsageError("--engine spark needs pyspark (pip install 'signalscore[events]')") from None
+    return Engine(engine.value, memory, master)
+
+
+@events_app.command()
+def derive(
+    events: EventsArg,
+    mapping: MappingOpt,
+    sender: Annotated[str | None, typer.Option("--sender", help="Default: the mapping's actors.sender.")] = None,
+    recipient: Annotated[
+        str | None, typer.Option("--recipient", help="Default: the mapping's actors.recipient.")
+    ] = None,
+    period: PeriodOpt = None,
+    output: OutputOpt = None,
+    case_id: Annotated[str | None, typer.Option("--id", help="The case id (default from dyad and period).")] = None,
+    title: Annotated[str | None, typer.Option("--title", help="The case title.")] = None,
+    sample: Annotated[int, typer.Option("--evidence", min=0, max=100, help="Events cited per feature.")] = 5,
+    rubrics_dir: RubricsDir = Path("rubrics"),
+    layout: LayoutOpt = None,
+    engine: EngineOpt = EngineName.duckdb,
+    memory_limit: MemoryOpt = None,
+    spark_master: MasterOpt = "local[*]",
+) -> None:
+    """Derive a case for one dyad and period from event files: coder events:<mapping id>, confidence low."""
+
+    def body() -> None:
+        from signalscore.events.jobs import derive_text
+
+        window = _period(period)
+        if window is None:
+            raise UsageError("--period START:END is required")
+        options = dict(sender=sender, recipient=recipient, case_id=case_id, title=title, sample=sample)
+        text = derive_text(
+            events, mapping, rubrics_dir, layout, _engine(engine, memory_limit, spark_master), window, **options
+        )
+        emit(text, output, [*events, mapping])
+
+    guard(body)
+
+
+@events_app.command()
+def panel(
+    events: EventsArg,
+    mapping: MappingOpt,
+    dyads: Annotated[str | None, typer.Option("--dyads", help="SENDER:RECIPIENT,... (default: every dyad).")] = None,
+    every: Annotated[Every, typer.Option("--every", help="The window: year or month.")] = Every.year,
+    period: PeriodOpt = None,
+    rubrics_dir: RubricsDir = Path("rubrics"),
+    layout: LayoutOpt = None,
+    engine: EngineOpt = EngineName.duckdb,
+    memory_limit: MemoryOpt = None,
+    spark_master: MasterOpt = "local[*]",
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+    precision: PrecisionOpt = 1,
+) -> None:
+    """Code and score every dyad and window at once: one row per dyad and window."""
+
+    def body() -> None:
+        from signalscore.events.jobs import panel_text
+
+        chosen = _engine(engine, memory_limit, spark_master)
+        text = panel_text(
+            events,
+            mapping,
+            rubrics_dir,
+            layout,
+            chosen,
+            _period(period),
+            _dyads(dyads),
+            every.value,
+            fmt.value,
+            precision,
+        )
+        emit(text, output, [*events, mapping])
+
+    guard(body)
