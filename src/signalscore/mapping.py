@@ -115,7 +115,8 @@ def rubric_issues(mapping: Mapping, rubric: Rubric, damaged: Collection[str] = (
             issues.append(Issue(("features", fid), f"rubric {rubric.id!r} has no feature {excerpt(fid)}{hint}", True))
         elif found := _scale_problem(rule, feature):
             key, message = found
-            issues.append(Issue(("features", fid) if key == "features" else ("features", fid, key), message))
+            at_feature = key == "features"  # a missing key is said at its feature's key
+            issues.append(Issue(("features", fid) if at_feature else ("features", fid, key), message, at_feature))
     return issues
 
 

@@ -116,10 +116,9 @@ def derive(
         window = _period(period)
         if window is None:
             raise UsageError("--period START:END is required")
-        options = dict(sender=sender, recipient=recipient, case_id=case_id, title=title, sample=sample)
-        text = derive_text(
-            events, mapping, rubrics_dir, layout, _engine(engine, memory_limit, spark_master), window, **options
-        )
+        chosen = _engine(engine, memory_limit, spark_master)
+        who = {"sender": sender, "recipient": recipient, "case_id": case_id, "title": title}
+        text = derive_text(events, mapping, rubrics_dir, layout, chosen, window, sample=sample, **who)
         emit(text, output, [*events, mapping])
 
     guard(body)

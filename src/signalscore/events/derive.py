@@ -74,7 +74,7 @@ def _evidence(
             {"url": event.url} if isinstance(event.url, str) and event.url.startswith(("http://", "https://")) else {}
         )
         sources.setdefault(sid, source)
-        quote = f"{what} on {date or event.day} (event {event.event_id}, counted for {fid})"
+        quote = f"{what} on {date or str(event.day)} (event {event.event_id!s}, counted for {fid})"
         items.append({"source": sid, "quote": quote, "note": "an event record, not a quotation"})
     return items
 

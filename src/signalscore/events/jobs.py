@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from signalscore.errors import UsageError
 from signalscore.events.derive import Meta, case_text, derived_case, slug
+from signalscore.events.layouts import Layout
 from signalscore.events.panel import panel
 from signalscore.events.query import Scope, aggregate, sample
 from signalscore.events.run import execute, layout_for, load_mapping
 from signalscore.events.source import Engine, events
+from signalscore.mapping import Mapping
 
 
 def _actor(given: str | None, default: str | None, role: str) -> str:
@@ -42,7 +45,7 @@ def derive_text(
     with events(paths, layout, engine) as table:
         rows = execute(aggregate(table, mapping, layout, scope), paths)
         cited = execute(_sample(table, mapping, layout, scope, sample), paths)
-    row = rows.iloc[0].to_dict() if len(rows) else {}
+    row = {str(k): v for k, v in rows.iloc[0].items()} if len(rows) else {}
     start, end = period
     meta = Meta(
         case_id or slug(f"{who[0]}-{who[1]}-{start}-{end}"),
@@ -54,8 +57,9 @@ def derive_text(
     return case_text(derived_case(mapping, rubric, layout, row, cited, meta), rubric)
 
 
-def _sample(table, mapping, layout, scope, cap):  # type: ignore[no-untyped-def]
-    return sample(table, mapping, layout, scope, cap) if cap else table.filter(False).mutate(feature=table.code)
+def _sample(table: Any, mapping: Mapping, layout: Layout, scope: Scope, cap: int) -> Any:
+    """The cited events, or none (an empty result of the same columns) when no evidence is asked for."""
+    return sample(table, mapping, layout, scope, max(cap, 1)).filter(lambda t: t["rank"] < cap)
 
 
 def panel_text(
@@ -77,7 +81,8 @@ def panel_text(
     layout = layout_for(mapping, layout_name)
     senders = tuple(sorted({s for s, _ in dyads})) if dyads else None
     recipients = tuple(sorted({r for _, r in dyads})) if dyads else None
-    scope = Scope(senders, recipients, *(period or (None, None)), every=every)
+    start, end = period or (None, None)
+    scope = Scope(senders, recipients, start, end, every)
     with events(paths, layout, engine) as table:
         rows = execute(aggregate(table, mapping, layout, scope), paths)
     frame = panel(rows, mapping, rubric, dyads, scope)

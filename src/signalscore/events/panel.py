@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -51,7 +52,7 @@ def windows(scope: Scope, seen: Sequence[str]) -> list[Window]:
     return found
 
 
-def _case(mapping: Mapping, rubric: Rubric, dyad: tuple[str, str], window: Window, row: dict[str, float]) -> Case:
+def _case(mapping: Mapping, rubric: Rubric, dyad: tuple[str, str], window: Window, row: dict[Any, Any]) -> Case:
     codings = {}
     for fid, rule in mapping.features.items():
         feature = rubric.feature(fid)
@@ -80,7 +81,7 @@ def panel(
 ) -> pd.DataFrame:
     """One row per dyad and window: its bounds, each mapped feature's coded value, and the scores."""
     found = aggregated.assign(window=aggregated["window"].map(_label))
-    rows = {(r.sender, r.recipient, r.window): r._asdict() for r in found.itertuples(index=False)}
+    rows = {(str(r["sender"]), str(r["recipient"]), str(r["window"])): r for r in found.to_dict("records")}
     pairs = list(dyads) if dyads is not None else sorted({(s, r) for s, r, _ in rows})
     grid = [
         (pair, window) for pair in pairs for window in windows(scope, [w.replace("-", "") for w in found["window"]])

@@ -46,7 +46,8 @@ def layout_for(mapping: Mapping, name: str | None) -> Layout:
 def execute(expr: Any, paths: Sequence[Path]) -> pd.DataFrame:
     """Run an expression; an engine's complaint about the files becomes an input problem (exit 1)."""
     try:
-        return expr.to_pandas()
+        frame: pd.DataFrame = expr.to_pandas()
+        return frame
     except Exception as exc:
         if not type(exc).__module__.startswith(_ENGINE_ERRORS):
             raise
