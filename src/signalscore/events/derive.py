@@ -19,6 +19,7 @@ from signalscore.yaml_core import dump
 UNSEEN = (
     "event data cannot see this feature: mapping {mapping} codes no event for it, so it stays unknown (never guessed)"
 )
+SEARCH = "event-search"
 _AGGREGATES = {"count": "events", "distinct_days": "distinct days with such an event", "goldstein_sum": "summed weight"}
 
 
@@ -79,6 +80,20 @@ def _evidence(
     return items
 
 
+def _none_found(
+    rule: Rule, mapping: Mapping, layout: Layout, meta: Meta, sources: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The evidence of an absence: the search itself, which found no event."""
+    sources.setdefault(
+        SEARCH, {"id": SEARCH, "title": f"{layout.label} event files searched with mapping {mapping.id}"}
+    )
+    codes = ", ".join(rule.codes) + (f" (actor type {rule.actor_type})" if rule.actor_type else "")
+    quote = (
+        f"no {layout.label} event with codes {codes} from {meta.sender} to {meta.recipient}, {meta.start} to {meta.end}"
+    )
+    return [{"source": SEARCH, "quote": quote, "note": "the search found no event"}]
+
+
 def _coding(feature: Feature, rule: Rule, row: dict[str, Any], layout: Layout, meta: Meta) -> dict[str, Any]:
     measure = row.get(f"v_{feature.id}", row.get(f"n_{feature.id}", 0))
     value = coded_value(rule, feature, float(measure or 0))
@@ -97,8 +112,8 @@ def derived_case(
             codings[feature.id] = {"value": "unknown", "rationale": UNSEEN.format(mapping=mapping.id)}
             continue
         codings[feature.id] = _coding(feature, rule, row, layout, meta)
-        if evidence := _evidence(events, feature.id, layout, sources):
-            codings[feature.id]["evidence"] = evidence
+        evidence = _evidence(events, feature.id, layout, sources) or _none_found(rule, mapping, layout, meta, sources)
+        codings[feature.id]["evidence"] = evidence
     summary = (
         f"Derived from {layout.label} events with mapping {mapping.id} (signalscore events derive): "
         "machine-coded counts, every value at confidence low; evidence lists a sample of the events behind each "

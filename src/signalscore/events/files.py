@@ -11,7 +11,7 @@ from pathlib import Path
 from signalscore.errors import InputError, Problem, UsageError
 from signalscore.events.layouts import Layout
 
-TEXT = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz", ".zip")
+TEXT = (".csv", ".tsv", ".tab", ".txt", ".csv.gz", ".tsv.gz", ".tab.gz", ".txt.gz", ".zip")
 PARQUET = (".parquet", ".parq")
 ALIASES = {"Intensity": "Event Intensity"}  # some POLECAT files name the intensity column so
 
@@ -77,7 +77,8 @@ def form_of(path: Path, layout: Layout, shown: str) -> Form:
     names = [n.strip().strip('"') for n in line.split(delimiter)]
     header = layout.header or names[:1] == [layout.columns[0]]
     if header:
-        missing = [c for c in layout.needed() if c not in {ALIASES.get(n, n) for n in names}]
+        have = set(names) | {ALIASES.get(n, n) for n in names}
+        missing = [c for c in layout.needed() if c not in have]
         if missing:
             message = f"not a {layout.label} file: its header lacks {', '.join(repr(c) for c in missing)}"
             raise InputError([Problem(shown, 1, 1, "", message)])

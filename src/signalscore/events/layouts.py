@@ -85,6 +85,10 @@ POLECAT_COLUMNS = (
 )
 
 
+# CAMEO actor type codes (GDELT's Actor1Type1Code) and the ICEWS sector each is named by.
+_ICEWS_TYPES = (("GOV", "Government"), ("MIL", "Military"), ("BUS", "Business"), ("MED", "Media"), ("JUD", "Judicial"))
+
+
 @dataclass(frozen=True)
 class Layout:
     """One published layout: its columns, and the column behind each thing the aggregation reads."""
@@ -104,6 +108,11 @@ class Layout:
     publisher: str | None = None
     mode: str | None = None  # PLOVER's event mode, joined to the type as TYPE.mode
     sectors: bool = False  # sender_type holds a comma-separated list of sectors
+    type_names: tuple[tuple[str, str], ...] = ()  # CAMEO actor types as this layout names them
+
+    def actor_type(self, name: str) -> str:
+        """A mapping's actor_type as this layout writes it (ICEWS: GOV is the sector Government)."""
+        return dict(self.type_names).get(name, name)
 
     def needed(self) -> list[str]:
         """The columns the aggregation and the evidence read."""
@@ -140,6 +149,7 @@ LAYOUTS = {
         "Intensity",
         publisher="Publisher",
         sectors=True,
+        type_names=_ICEWS_TYPES,
     ),
     "polecat": Layout(
         "polecat",

@@ -75,7 +75,7 @@ def hit(events: ir.Table, rule: Rule, layout: Layout) -> ir.BooleanValue:
         if prefix:
             found |= events.code.startswith(text)
     if rule.actor_type is not None:
-        wanted = f",{rule.actor_type}," if layout.sectors else rule.actor_type
+        wanted = f",{layout.actor_type(rule.actor_type)}," if layout.sectors else rule.actor_type
         found &= events.actor_type.contains(wanted) if layout.sectors else events.actor_type == wanted
     return found.fill_null(False)
 

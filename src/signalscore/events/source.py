@@ -77,8 +77,12 @@ def _spark_read(con: Any, name: str, files: Sequence[Path], form: Form, layout: 
     return con.table(name)
 
 
-def _renamed(table: ir.Table) -> ir.Table:
-    aliases = {new: old for old, new in ALIASES.items() if old in table.columns and new not in table.columns}
+def _renamed(table: ir.Table, layout: Layout) -> ir.Table:
+    aliases = {
+        new: old
+        for old, new in ALIASES.items()
+        if new == layout.weight and old in table.columns and new not in table.columns
+    }
     return table.rename(aliases) if aliases else table
 
 
@@ -94,7 +98,7 @@ def events(paths: Sequence[Path], layout: Layout, engine: Engine) -> Iterator[ir
         read = _duckdb_read if engine.name == "duckdb" else _spark_read
         try:
             parts = [
-                canonical(_renamed(read(con, f"events_{i}", group, form, layout)), layout)
+                canonical(_renamed(read(con, f"events_{i}", group, form, layout), layout), layout)
                 for i, (form, group) in enumerate(groups.items())
             ]
             yield parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
