@@ -83,9 +83,8 @@ def panel(
     found = aggregated.assign(window=aggregated["window"].map(_label))
     rows = {(str(r["sender"]), str(r["recipient"]), str(r["window"])): r for r in found.to_dict("records")}
     pairs = list(dyads) if dyads is not None else sorted({(s, r) for s, r, _ in rows})
-    grid = [
-        (pair, window) for pair in pairs for window in windows(scope, [w.replace("-", "") for w in found["window"]])
-    ]
+    spans = windows(scope, sorted({w.replace("-", "") for w in found["window"]}))
+    grid = [(pair, window) for pair in pairs for window in spans]
     cases = [_case(mapping, rubric, pair, window, rows.get((*pair, window.label), {})) for pair, window in grid]
     if not cases:
         return pd.DataFrame(

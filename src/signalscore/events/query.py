@@ -101,17 +101,28 @@ def scoped(events: ir.Table, scope: Scope) -> ir.Table:
 
 
 def aggregate(events: ir.Table, mapping: Mapping, layout: Layout, scope: Scope) -> ir.Table:
-    """One row per (sender, recipient, window): n_<feature> events and v_<feature>, the rule's aggregate."""
+    """One row per (sender, recipient, window): n_<feature> events and v_<feature>, the rule's aggregate.
+
+    Two grouped passes, no DISTINCT: per (dyad, day) the events and weight of each feature, then per
+    (dyad, window) their sums and the days with at least one event. A distinct count per feature
+    would build one hash table per feature and group; this is several times faster on both engines.
+    """
     t = scoped(events, scope)
-    metrics: dict[str, Any] = {}
+    daily: dict[str, Any] = {}
     for fid, rule in mapping.features.items():
         found = hit(t, rule, layout)
-        metrics[f"n_{fid}"] = t.count(where=found)
+        daily[f"n_{fid}"] = t.count(where=found)
+        if rule.aggregate == "goldstein_sum":
+            daily[f"w_{fid}"] = t.weight.sum(where=found)
+    days = t.group_by(["sender", "recipient", "window", "day"]).aggregate(**daily)
+    metrics: dict[str, Any] = {}
+    for fid, rule in mapping.features.items():
+        metrics[f"n_{fid}"] = days[f"n_{fid}"].sum()
         if rule.aggregate == "distinct_days":
-            metrics[f"v_{fid}"] = t.day.nunique(where=found)
+            metrics[f"v_{fid}"] = days.count(where=days[f"n_{fid}"] > 0)
         elif rule.aggregate == "goldstein_sum":
-            metrics[f"v_{fid}"] = t.weight.sum(where=found).fill_null(0.0)
-    return t.group_by(["sender", "recipient", "window"]).aggregate(**metrics)
+            metrics[f"v_{fid}"] = days[f"w_{fid}"].sum().fill_null(0.0)
+    return days.group_by(["sender", "recipient", "window"]).aggregate(**metrics)
 
 
 def sample(events: ir.Table, mapping: Mapping, layout: Layout, scope: Scope, cap: int) -> ir.Table:
