@@ -58,15 +58,16 @@ def _case(mapping: Mapping, rubric: Rubric, dyad: tuple[str, str], window: Windo
         feature = rubric.feature(fid)
         assert feature is not None  # the loader checked the mapping against its rubric
         measure = row.get(f"v_{fid}", row.get(f"n_{fid}", 0.0))
-        codings[fid] = Coding(value=coded_value(rule, feature, float(measure)), confidence="low")
+        # Built without validation: coded_value gives a valid value, and a panel builds thousands of cases.
+        codings[fid] = Coding.model_construct(value=coded_value(rule, feature, float(measure)), confidence="low")
     sender, recipient = dyad
-    return Case(
+    return Case.model_construct(
         id=slug(f"{sender}-{recipient}-{window.label}"),
         rubric=rubric.id,
         title=f"{sender} to {recipient}, {window.label}",
         sender=sender,
         recipient=recipient,
-        period=Period(start=window.start, end=window.end),
+        period=Period.model_construct(start=window.start, end=window.end),
         coder=mapping.coder,
         codings=codings,
     )

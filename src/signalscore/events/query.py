@@ -33,7 +33,7 @@ class Scope:
 
 
 def _text(raw: ir.Table, column: str | None) -> ir.StringValue:
-    return raw[column].cast("string").strip() if column else ibis.null().cast("string")
+    return raw[column].cast("string") if column else ibis.null().cast("string")
 
 
 def canonical(raw: ir.Table, layout: Layout) -> ir.Table:
@@ -46,7 +46,7 @@ def canonical(raw: ir.Table, layout: Layout) -> ir.Table:
         actor_type = "," + actor_type.replace(", ", ",") + ","
     return raw.select(
         event_id=_text(raw, layout.event_id),
-        day=_text(raw, layout.date).replace("-", "").substr(0, 8),
+        day=_day_of(raw[layout.date]),
         sender=_text(raw, layout.sender),
         recipient=_text(raw, layout.recipient),
         actor_type=actor_type,
@@ -55,6 +55,13 @@ def canonical(raw: ir.Table, layout: Layout) -> ir.Table:
         url=_text(raw, layout.url),
         publisher=_text(raw, layout.publisher),
     )
+
+
+def _day_of(column: ir.Column) -> ir.StringValue:
+    """YYYYMMDD text: from a number (GDELT's SQLDATE in Parquet) directly, from text without its dashes."""
+    if column.type().is_integer():
+        return column.cast("string")
+    return column.cast("string").replace("-", "").substr(0, 8)
 
 
 def pattern(code: str, layout: Layout) -> tuple[str, bool]:
@@ -85,7 +92,7 @@ def _day(date: dt.date) -> str:
 
 
 def scoped(events: ir.Table, scope: Scope) -> ir.Table:
-    """The events of the scope's dyads and period (bounds included), each with its window."""
+    """The events of the scope's dyads and period (bounds included)."""
     conditions: list[Any] = [events.sender != "", events.recipient != "", events.sender != events.recipient]
     if scope.senders is not None:
         conditions.append(events.sender.isin(scope.senders))
@@ -95,9 +102,12 @@ def scoped(events: ir.Table, scope: Scope) -> ir.Table:
         conditions.append(events.day >= _day(scope.start))
     if scope.end is not None:
         conditions.append(events.day <= _day(scope.end))
+    return events.filter(*conditions)
+
+
+def _window(day: ir.StringValue, scope: Scope) -> ir.StringValue:
     width = WINDOWS.get(scope.every or "")
-    window = events.day.substr(0, width) if width else ibis.literal("all")
-    return events.filter(*conditions).mutate(window=window)
+    return day.substr(0, width) if width else ibis.literal("all")
 
 
 def aggregate(events: ir.Table, mapping: Mapping, layout: Layout, scope: Scope) -> ir.Table:
@@ -114,7 +124,8 @@ def aggregate(events: ir.Table, mapping: Mapping, layout: Layout, scope: Scope) 
         daily[f"n_{fid}"] = t.count(where=found)
         if rule.aggregate == "goldstein_sum":
             daily[f"w_{fid}"] = t.weight.sum(where=found)
-    days = t.group_by(["sender", "recipient", "window", "day"]).aggregate(**daily)
+    days = t.group_by(["sender", "recipient", "day"]).aggregate(**daily)
+    days = days.mutate(window=_window(days.day, scope))
     metrics: dict[str, Any] = {}
     for fid, rule in mapping.features.items():
         metrics[f"n_{fid}"] = days[f"n_{fid}"].sum()
