@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -52,14 +53,23 @@ def windows(scope: Scope, seen: Sequence[str]) -> list[Window]:
     return found
 
 
+@functools.cache
+def _coding(value: bool | int | float, kind: type) -> Coding:
+    # Built once per value, without validation: coded_value gives a valid value, and a panel has thousands of cases.
+    return Coding.model_construct(value=value, confidence="low")
+
+
+def _low(value: bool | int | float) -> Coding:
+    return _coding(value, type(value))  # the type too: True and 1 are equal keys, not equal codings
+
+
 def _case(mapping: Mapping, rubric: Rubric, dyad: tuple[str, str], window: Window, row: dict[Any, Any]) -> Case:
     codings = {}
     for fid, rule in mapping.features.items():
         feature = rubric.feature(fid)
         assert feature is not None  # the loader checked the mapping against its rubric
         measure = row.get(f"v_{fid}", row.get(f"n_{fid}", 0.0))
-        # Built without validation: coded_value gives a valid value, and a panel builds thousands of cases.
-        codings[fid] = Coding.model_construct(value=coded_value(rule, feature, float(measure)), confidence="low")
+        codings[fid] = _low(coded_value(rule, feature, float(measure)))
     sender, recipient = dyad
     return Case.model_construct(
         id=slug(f"{sender}-{recipient}-{window.label}"),
