@@ -62,7 +62,21 @@ EXPECTED = {
 
 def _derive(cli: Callable[..., Run], events: Path, tmp_path: Path, *extra: str, mapping: Path = CAMEO) -> dict:
     out = tmp_path / "derived.yaml"
-    run = cli("events", "derive", str(events), "-m", str(mapping), "--period", PERIOD, "--rubrics-dir", str(RUBRICS), "-o", str(out), *extra, cwd=tmp_path)
+    run = cli(
+        "events",
+        "derive",
+        str(events),
+        "-m",
+        str(mapping),
+        "--period",
+        PERIOD,
+        "--rubrics-dir",
+        str(RUBRICS),
+        "-o",
+        str(out),
+        *extra,
+        cwd=tmp_path,
+    )
     assert run.code == 0, run.err
     data: dict = yaml.safe_load(out.read_text(encoding="utf-8"))
     return data
@@ -106,17 +120,28 @@ def test_a_derived_case_validates_and_scores_like_a_hand_coded_one(cli: Callable
 def test_icews_and_polecat_layouts_give_the_same_codings(cli: Callable[..., Run], tmp_path: Path, layout: str) -> None:
     if layout == "icews":
         events = write_icews(tmp_path / "events.2008.tab", _events())
-        case = _derive(cli, events, tmp_path, "--layout", "icews", "--sender", "China", "--recipient", "Russian Federation")
+        case = _derive(
+            cli, events, tmp_path, "--layout", "icews", "--sender", "China", "--recipient", "Russian Federation"
+        )
         assert case["sources"][0]["publisher"] == "Example Wire" and "url" not in case["sources"][0]
         assert _values(case) == EXPECTED
         return
     plover = {"042": "CONSULT.visit", "043": "CONSULT.visit", "044": "CONSULT.third-party", "051": "SUPPORT"}
-    plover |= {"111": "ACCUSE", "1121": "ACCUSE.allege", "112": "REJECT", "011": "CONCEDE", "057": "AGREE", "062": "COOPERATE"}
+    plover |= {
+        "111": "ACCUSE",
+        "1121": "ACCUSE.allege",
+        "112": "REJECT",
+        "011": "CONCEDE",
+        "057": "AGREE",
+        "062": "COOPERATE",
+    }
     events = [Event(e.id, e.day, e.sender, e.recipient, plover[e.code], e.actor_type) for e in _events()]
     case = _derive(cli, write_polecat(tmp_path / "ngec_2008.txt", events), tmp_path, mapping=PLOVER)
     # PLOVER's COOPERATE is economic_support there (no military mode): 4 days reach threshold 2.
     assert _values(case) == {**EXPECTED, "economic_support": 1, "military_cooperation": 0}
-    assert case["codings"]["leader_meetings"]["evidence"][0]["quote"].startswith("PLOVER CONSULT.visit by CHN toward RUS")
+    assert case["codings"]["leader_meetings"]["evidence"][0]["quote"].startswith(
+        "PLOVER CONSULT.visit by CHN toward RUS"
+    )
 
 
 def test_files_folders_compression_and_parquet(cli: Callable[..., Run], tmp_path: Path) -> None:
@@ -142,19 +167,35 @@ def test_a_bigquery_csv_export_with_a_header_reads_too(cli: Callable[..., Run], 
 
 def test_panel_every_dyad_and_year(cli: Callable[..., Run], tmp_path: Path) -> None:
     events = write_gdelt(tmp_path / "e.tsv", _events())
-    args = ["events", "panel", str(events), "-m", str(CAMEO), "--rubrics-dir", str(RUBRICS), "--dyads", "CHN:RUS,RUS:CHN"]
+    args = [
+        "events",
+        "panel",
+        str(events),
+        "-m",
+        str(CAMEO),
+        "--rubrics-dir",
+        str(RUBRICS),
+        "--dyads",
+        "CHN:RUS,RUS:CHN",
+    ]
     run = cli(*args, "--period", "2008-01-01:2009-12-31", "-f", "csv", cwd=tmp_path)
     assert run.code == 0, run.err
     frame = pd.read_csv(__import__("io").StringIO(run.out), dtype={"window": str})
     assert list(frame[["sender", "recipient", "window"]].itertuples(index=False, name=None)) == [
-        ("CHN", "RUS", "2008"), ("CHN", "RUS", "2009"), ("RUS", "CHN", "2008"), ("RUS", "CHN", "2009")
+        ("CHN", "RUS", "2008"),
+        ("CHN", "RUS", "2009"),
+        ("RUS", "CHN", "2008"),
+        ("RUS", "CHN", "2009"),
     ]
     chn_2008 = frame.iloc[0]
     # 2008: meetings on 08-07 and 08-08 (GOV), 5 days of endorsement, 3 of distancing; 2009: 08-07, 08-08; 4 days of 062.
     assert chn_2008[list(EXPECTED)].tolist() == [2, 2, 1, 0, 0, 1, 0]
     assert frame.iloc[1][list(EXPECTED)].tolist() == [2, 0, 0, 0, 2, 0, 0]
     assert frame.iloc[2]["leader_meetings"] == 1 and frame.iloc[3]["leader_meetings"] == 0
-    assert (frame["start"].tolist(), frame["end"].tolist()) == (["2008-01-01", "2009-01-01"] * 2, ["2008-12-31", "2009-12-31"] * 2)
+    assert (frame["start"].tolist(), frame["end"].tolist()) == (
+        ["2008-01-01", "2009-01-01"] * 2,
+        ["2008-12-31", "2009-12-31"] * 2,
+    )
     run = cli(*args, "--period", "2008-08-08:2009-08-07", "-f", "json", cwd=tmp_path)
     rows = json.loads(run.out)["rows"]
     assert [(r["start"], r["end"]) for r in rows[:2]] == [("2008-08-08", "2008-12-31"), ("2009-01-01", "2009-08-07")]
@@ -163,10 +204,40 @@ def test_panel_every_dyad_and_year(cli: Callable[..., Run], tmp_path: Path) -> N
 
 def test_panel_scores_match_derived_cases(cli: Callable[..., Run], tmp_path: Path) -> None:
     events = write_gdelt(tmp_path / "e.tsv", _events())
-    run = cli("events", "panel", str(events), "-m", str(CAMEO), "--rubrics-dir", str(RUBRICS), "--dyads", "CHN:RUS", "--every", "year", "--period", "2009-01-01:2009-12-31", "-f", "json", cwd=tmp_path)
+    run = cli(
+        "events",
+        "panel",
+        str(events),
+        "-m",
+        str(CAMEO),
+        "--rubrics-dir",
+        str(RUBRICS),
+        "--dyads",
+        "CHN:RUS",
+        "--every",
+        "year",
+        "--period",
+        "2009-01-01:2009-12-31",
+        "-f",
+        "json",
+        cwd=tmp_path,
+    )
     (row,) = json.loads(run.out)["rows"]
     out = tmp_path / "d.yaml"
-    cli("events", "derive", str(events), "-m", str(CAMEO), "--rubrics-dir", str(RUBRICS), "--period", "2009-01-01:2009-12-31", "-o", str(out), cwd=tmp_path)
+    cli(
+        "events",
+        "derive",
+        str(events),
+        "-m",
+        str(CAMEO),
+        "--rubrics-dir",
+        str(RUBRICS),
+        "--period",
+        "2009-01-01:2009-12-31",
+        "-o",
+        str(out),
+        cwd=tmp_path,
+    )
     scored = json.loads(cli("score", str(out), "--rubrics-dir", str(RUBRICS), "-f", "json", cwd=tmp_path).out)
     assert scored["rubrics"][0]["cases"][0]["score"] == pytest.approx(row["score"], abs=1e-12)
 
@@ -180,7 +251,22 @@ def test_agree_compares_a_derived_coding_with_a_hand_coding(cli: Callable[..., R
     hand_case = load([cases / "hand.yaml"], rubrics_dir=RUBRICS).cases[0]
     start, end = hand_case.period.start, hand_case.period.end  # type: ignore[union-attr]
     out = cases / "derived.yaml"
-    run = cli("events", "derive", str(events), "-m", str(CAMEO), "--rubrics-dir", str(RUBRICS), "--period", f"{start}:{end}", "--id", hand_case.id, "-o", str(out), cwd=tmp_path)
+    run = cli(
+        "events",
+        "derive",
+        str(events),
+        "-m",
+        str(CAMEO),
+        "--rubrics-dir",
+        str(RUBRICS),
+        "--period",
+        f"{start}:{end}",
+        "--id",
+        hand_case.id,
+        "-o",
+        str(out),
+        cwd=tmp_path,
+    )
     assert run.code == 0, run.err
     run = cli("agree", str(cases), "--rubrics-dir", str(RUBRICS), "-f", "json", cwd=tmp_path)
     assert run.code == 0, run.err
@@ -212,7 +298,20 @@ def test_bad_events_input(cli: Callable[..., Run], tmp_path: Path) -> None:
 def test_output_never_overwrites_an_event_file(cli: Callable[..., Run], tmp_path: Path) -> None:
     events = write_gdelt(tmp_path / "e.tsv", _events())
     before = events.read_bytes()
-    run = cli("events", "derive", str(events), "-m", str(CAMEO), "--rubrics-dir", str(RUBRICS), "--period", PERIOD, "-o", str(events), cwd=tmp_path)
+    run = cli(
+        "events",
+        "derive",
+        str(events),
+        "-m",
+        str(CAMEO),
+        "--rubrics-dir",
+        str(RUBRICS),
+        "--period",
+        PERIOD,
+        "-o",
+        str(events),
+        cwd=tmp_path,
+    )
     assert run.code != 0 and events.read_bytes() == before
 
 

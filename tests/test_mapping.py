@@ -91,7 +91,9 @@ def test_shipped_mappings_validate(path: Path) -> None:
     rubric = corpus.rubrics[mapping.rubric]
     assert rubric.version == "2.0.0"
     # What event data cannot see is left out, never guessed.
-    assert not {"un_votes", "territorial_recognition", "core_interest_framing", "official_framing"} & set(mapping.features)
+    assert not {"un_votes", "territorial_recognition", "core_interest_framing", "official_framing"} & set(
+        mapping.features
+    )
     penalties = {f.id for f in rubric.features if f.direction == "penalty"}
     assert penalties <= set(mapping.features)  # both penalties are coded, with thresholds above a stray event
     assert all((mapping.features[p].levels or (0,))[0] >= 3 for p in penalties)
@@ -124,9 +126,12 @@ def test_levels_count_thresholds_reached() -> None:
     meetings = rubric.feature("leader_meetings")
     assert meetings is not None
     assert coded_value(Rule(codes=("042",)), meetings, 7.0) == 7  # a count feature: the aggregate itself
-    assert Mapping.model_validate(
-        {"id": "m", "rubric": "r", "format": "icews", "features": {"a": {"codes": ["042"]}}}
-    ).coder == "events:m"
+    assert (
+        Mapping.model_validate(
+            {"id": "m", "rubric": "r", "format": "icews", "features": {"a": {"codes": ["042"]}}}
+        ).coder
+        == "events:m"
+    )
 
 
 def test_help_and_validate_do_not_import_the_engines() -> None:

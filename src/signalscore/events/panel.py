@@ -54,13 +54,13 @@ def windows(scope: Scope, seen: Sequence[str]) -> list[Window]:
 
 
 @functools.cache
-def _coding(value: bool | int | float, kind: type) -> Coding:
+def _coding(value: bool | int | float, kind: str) -> Coding:
     # Built once per value, without validation: coded_value gives a valid value, and a panel has thousands of cases.
     return Coding.model_construct(value=value, confidence="low")
 
 
 def _low(value: bool | int | float) -> Coding:
-    return _coding(value, type(value))  # the type too: True and 1 are equal keys, not equal codings
+    return _coding(value, type(value).__name__)  # the type too: True and 1 are equal keys, not equal codings
 
 
 def _case(mapping: Mapping, rubric: Rubric, dyad: tuple[str, str], window: Window, row: dict[Any, Any]) -> Case:
