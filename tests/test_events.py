@@ -60,23 +60,14 @@ EXPECTED = {
 }
 
 
+def derive_args(events: Path, *extra: str, mapping: Path = CAMEO) -> list[str]:
+    """The arguments of `events derive` on some events with a mapping and the repository's rubrics."""
+    return ["events", "derive", str(events), "-m", str(mapping), "--rubrics-dir", str(RUBRICS), *extra]
+
+
 def _derive(cli: Callable[..., Run], events: Path, tmp_path: Path, *extra: str, mapping: Path = CAMEO) -> dict:
     out = tmp_path / "derived.yaml"
-    run = cli(
-        "events",
-        "derive",
-        str(events),
-        "-m",
-        str(mapping),
-        "--period",
-        PERIOD,
-        "--rubrics-dir",
-        str(RUBRICS),
-        "-o",
-        str(out),
-        *extra,
-        cwd=tmp_path,
-    )
+    run = cli(*derive_args(events, "--period", PERIOD, "-o", str(out), *extra, mapping=mapping), cwd=tmp_path)
     assert run.code == 0, run.err
     data: dict = yaml.safe_load(out.read_text(encoding="utf-8"))
     return data
@@ -224,20 +215,7 @@ def test_panel_scores_match_derived_cases(cli: Callable[..., Run], tmp_path: Pat
     )
     (row,) = json.loads(run.out)["rows"]
     out = tmp_path / "d.yaml"
-    cli(
-        "events",
-        "derive",
-        str(events),
-        "-m",
-        str(CAMEO),
-        "--rubrics-dir",
-        str(RUBRICS),
-        "--period",
-        "2009-01-01:2009-12-31",
-        "-o",
-        str(out),
-        cwd=tmp_path,
-    )
+    cli(*derive_args(events, "--period", "2009-01-01:2009-12-31", "-o", str(out), mapping=CAMEO), cwd=tmp_path)
     scored = json.loads(cli("score", str(out), "--rubrics-dir", str(RUBRICS), "-f", "json", cwd=tmp_path).out)
     assert scored["rubrics"][0]["cases"][0]["score"] == pytest.approx(row["score"], abs=1e-12)
 
@@ -252,19 +230,7 @@ def test_agree_compares_a_derived_coding_with_a_hand_coding(cli: Callable[..., R
     start, end = hand_case.period.start, hand_case.period.end  # type: ignore[union-attr]
     out = cases / "derived.yaml"
     run = cli(
-        "events",
-        "derive",
-        str(events),
-        "-m",
-        str(CAMEO),
-        "--rubrics-dir",
-        str(RUBRICS),
-        "--period",
-        f"{start}:{end}",
-        "--id",
-        hand_case.id,
-        "-o",
-        str(out),
+        *derive_args(events, "--period", f"{start}:{end}", "--id", hand_case.id, "-o", str(out), mapping=CAMEO),
         cwd=tmp_path,
     )
     assert run.code == 0, run.err
@@ -298,20 +264,7 @@ def test_bad_events_input(cli: Callable[..., Run], tmp_path: Path) -> None:
 def test_output_never_overwrites_an_event_file(cli: Callable[..., Run], tmp_path: Path) -> None:
     events = write_gdelt(tmp_path / "e.tsv", _events())
     before = events.read_bytes()
-    run = cli(
-        "events",
-        "derive",
-        str(events),
-        "-m",
-        str(CAMEO),
-        "--rubrics-dir",
-        str(RUBRICS),
-        "--period",
-        PERIOD,
-        "-o",
-        str(events),
-        cwd=tmp_path,
-    )
+    run = cli(*derive_args(events, "--period", PERIOD, "-o", str(events), mapping=CAMEO), cwd=tmp_path)
     assert run.code != 0 and events.read_bytes() == before
 
 
