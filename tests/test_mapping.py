@@ -113,6 +113,8 @@ def test_validate_reads_the_mappings_folder_by_default(cli: Callable[..., Run], 
 def test_kind_of_tells_a_mapping_from_a_rubric_and_a_case() -> None:
     assert kind_of({"features": [], "id": "r"}) == "rubric"
     assert kind_of({"features": {}, "rubric": "r"}) == "mapping"
+    assert kind_of({"features": [], "rubric": "r", "format": "gdelt2"}) == "mapping"
+    assert kind_of({"features": [], "rubric": "r"}) == "rubric"  # a rubric with a stray key stays a rubric
     assert kind_of({"codings": {}, "rubric": "r"}) == "case"
 
 

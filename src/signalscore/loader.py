@@ -72,9 +72,14 @@ def kind_of(data: Any) -> str | None:
     """'rubric', 'case', 'mapping' or None for a top-level document."""
     if not isinstance(data, dict):
         return None
-    if "features" in data:  # a mapping names the rubric whose features it codes; a rubric names none
-        return "mapping" if "rubric" in data else "rubric"
+    if "features" in data:
+        return "mapping" if _mapping_like(data) else "rubric"
     return "case" if "rubric" in data or "codings" in data else None
+
+
+def _mapping_like(data: dict[Any, Any]) -> bool:
+    """A mapping names the rubric whose features it codes, and keys its rules by feature id (section 10)."""
+    return "rubric" in data and ("format" in data or isinstance(data["features"], dict))
 
 
 def _message(model: type[BaseModel], error: Any) -> Issue:
