@@ -255,6 +255,9 @@ def test_bad_events_input(cli: Callable[..., Run], tmp_path: Path) -> None:
     run = cli(*base[:2], str(bad), *base[2:], "--layout", "polecat", cwd=tmp_path)
     assert run.code == 2 and "mapping 'cameo-support' is for gdelt2 (cameo codes)" in run.err
     assert cli(*base[:2], str(bad), *base[2:6], "--period", "2009-01-01:2008-01-01", cwd=tmp_path).code == 2
+    assert cli(*base[:2], str(bad), *base[2:6], cwd=tmp_path).code == 2  # no --period
+    run = cli(*base[:2], str(bad), *base[2:], "--memory-limit", "lots", cwd=tmp_path)
+    assert run.code == 2 and "--memory-limit 'lots': expected an amount such as 512MB" in run.err
     short = write_gdelt(tmp_path / "short.tsv", _events())
     short.write_text("1\t20080808\tCHN\n", encoding="utf-8")
     run = cli(*base[:2], str(short), *base[2:], cwd=tmp_path)

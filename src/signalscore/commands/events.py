@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -79,8 +80,13 @@ def _dyads(text: str | None) -> list[tuple[str, str]] | None:
 
 
 def _engine(engine: EngineName, memory: str | None, master: str) -> Any:
-    from signalscore.events.source import Engine
+    try:
+        from signalscore.events.source import Engine
+    except ImportError:  # installed without the engines
+        raise UsageError("signalscore events needs DuckDB and Ibis: pip install 'signalscore[events]'") from None
 
+    if memory is not None and not re.fullmatch(r"\d+(\.\d+)?\s*([KMGT]i?B|B)", memory, re.IGNORECASE):
+        raise UsageError(f"--memory-limit {memory!r}: expected an amount such as 512MB, 1GB or 2GiB")
     if engine is EngineName.spark:
         try:
             import pyspark  # noqa: F401
@@ -111,12 +117,12 @@ def derive(
     """Derive a case for one dyad and period from event files: coder events:<mapping id>, confidence low."""
 
     def body() -> None:
-        from signalscore.events.jobs import derive_text
-
         window = _period(period)
         if window is None:
             raise UsageError("--period START:END is required")
         chosen = _engine(engine, memory_limit, spark_master)
+        from signalscore.events.jobs import derive_text
+
         who = {"sender": sender, "recipient": recipient, "case_id": case_id, "title": title}
         text = derive_text(events, mapping, rubrics_dir, layout, chosen, window, sample=sample, **who)
         emit(text, output, [*events, mapping])
@@ -143,9 +149,9 @@ def panel(
     """Code and score every dyad and window at once: one row per dyad and window."""
 
     def body() -> None:
+        chosen = _engine(engine, memory_limit, spark_master)
         from signalscore.events.jobs import panel_text
 
-        chosen = _engine(engine, memory_limit, spark_master)
         text = panel_text(
             events,
             mapping,
