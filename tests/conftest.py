@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 DEMO = DATA / "valid" / "demo"
 GOLDEN = ROOT / "tests" / "golden"
+# The three China→Russia crises of the bundled panel, as a case filter for the commands.
+THREE = ("-c", "cn-ru-2008-georgia", "-c", "cn-ru-2014-crimea", "-c", "cn-ru-2022-ukraine")
 
 # CI runs the same examples every time, so a landing never hinges on a random draw;
 # local runs keep exploring new examples.

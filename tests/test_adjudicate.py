@@ -38,6 +38,19 @@ def test_adjudicate_writes_a_draft_that_loads_and_is_then_scored(cli: Callable[.
     assert [c.coder for c in corpus.scored().cases if c.id == "alpha-2010"] == ["cleo"]
 
 
+def test_an_unknown_both_coders_explained_is_kept_with_their_reasons(tmp_path: Path) -> None:
+    rubric = load([], rubric=str(CODERS / "rubrics" / "demo.yaml")).rubrics["demo"]
+    base = yaml.safe_load((CODERS / "cases" / "alpha-2010.ana.yaml").read_text(encoding="utf-8"))
+    codings = {}
+    for coder in ("ana", "ben"):
+        data = dict(base, coder=coder)
+        data["codings"] = dict(base["codings"], meetings={"value": "unknown", "rationale": f"{coder} found no count"})
+        codings[coder] = Case.model_validate(data)
+    drafted = yaml.safe_load(draft(codings, rubric, "cleo"))
+    assert drafted["codings"]["meetings"]["value"] == "unknown"
+    assert drafted["codings"]["meetings"]["rationale"] == "ana: ana found no count | ben: ben found no count"
+
+
 def test_adjudicate_refuses_to_overwrite_and_to_readjudicate(cli: Callable[..., Run], tmp_path: Path) -> None:
     target = tmp_path / "draft.yaml"
     target.write_text("mine\n", encoding="utf-8")

@@ -38,10 +38,15 @@ def test_bare_value_is_a_coding_with_medium_confidence() -> None:
     assert c.coding("not_mentioned").status == "unknown"
 
 
-@pytest.mark.parametrize("value", [[1], {"a": 1}, None, dt.date(2008, 8, 8), "maybe", "N/A", ""])
+@pytest.mark.parametrize("value", [[1], {"a": 1}, None, dt.date(2008, 8, 8), ""])
 def test_coding_value_must_be_a_coded_value_or_a_missing_word(value: object) -> None:
     with pytest.raises(ValidationError, match=r"expected a coded value \(a level, a number, true or false\), n/a or"):
         Coding.model_validate({"value": value})
+
+
+@pytest.mark.parametrize("value", ["maybe", "N/A", "strong", "'2'"])
+def test_text_as_a_value_is_left_to_the_scale_which_can_say_what_was_meant(value: str) -> None:
+    assert Coding.model_validate({"value": value}).status == "coded"  # then refused by coding_issues
 
 
 def test_period_start_after_end() -> None:

@@ -80,7 +80,8 @@ def test_two_adjudicated_files_for_one_id(work: Path) -> None:
 def test_an_adjudicated_file_that_is_the_only_coding_of_its_id(work: Path) -> None:
     case(work / "cases" / "zz.yaml", "lonely", "coder: cleo\nadjudicates: [ana]\n")
     assert problems() == [
-        "cases/zz.yaml:7:14: adjudicates: case 'lonely' has no other coding for this file to adjudicate"
+        "cases/zz.yaml:7:14: adjudicates: case 'lonely' has no other coding for this file to adjudicate "
+        "(check it with the codings it settles: give their folder, e.g. `signalscore validate cases`)"
     ]
 
 

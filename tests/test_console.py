@@ -13,12 +13,12 @@ import pytest
 
 from signalscore.console import ascii_of
 from signalscore.render.tabular import MIN_WIDTH, terminal_width
-from tests.conftest import DEMO, ROOT
+from tests.conftest import DEMO, ROOT, THREE
 
 Cli = Callable[..., Any]
 BUNDLED = [
     ("score",),
-    ("compare",),
+    ("compare", *THREE),
     ("explain", "cn-ru-2014-crimea"),
     ("codebook", "support-signals"),
     ("sensitivity", "--draws", "200", "--sobol-samples", "64"),
@@ -75,11 +75,14 @@ def test_cp1252_keeps_what_it_has_and_spells_the_rest() -> None:
 
 
 def test_cut_cells_keep_their_columns_aligned_in_ascii() -> None:
-    lines = signalscore("score", encoding="ascii", columns=50).stdout.decode("ascii").splitlines()
-    rule = next(n for n, line in enumerate(lines) if line.startswith("----"))
+    lines = signalscore("explain", "cn-ru-2008-georgia", encoding="ascii", columns=50).stdout.decode("ascii")
+    lines = lines.split("Evidence")[0].splitlines()
+    rule = max(n for n, line in enumerate(lines) if line.startswith("----"))  # the block with the levels
     rows = lines[rule + 1 : rule + 4]
     assert all("..." in row for row in rows)
-    assert {len(row) for row in rows} == {len(lines[rule])}
+    start = lines[rule].index("  -") + 2  # where the cut column begins
+    assert all(row[start - 1] == " " and row[start] != " " for row in rows)
+    assert max(len(row) for row in rows) == len(lines[rule])
 
 
 def test_error_messages_are_spelled_for_stderr_too(tmp_path: Path) -> None:

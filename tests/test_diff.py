@@ -77,7 +77,7 @@ def test_every_kind_of_change_is_listed(tmp_path: Path) -> None:
         Change("feature", "endorse", "weight", "2", "3"),
         Change("feature", "endorse", "level 1", "understanding", "understands"),
         Change("feature", "endorse", "level 2", "adopts the frame", "x"),
-        Change("feature", "endorse", "level 3", "endorses the act", ""),
+        Change("feature", "endorse", "level 3", "endorses the act", "removed"),
         Change("feature", "meetings", "thresholds", "1, 2, 4", "1, 3"),
         Change("feature", "hedging", "direction", "negative", "positive"),
         Change("feature", "hedging", "level 1", "minor (value 0.25)", "minor (value 0.5)"),
@@ -101,7 +101,7 @@ def test_diff_table_marks_rank_changes_and_sorts_by_move(cli: Callable[..., Any]
         "",
         "case        old  new  change  old_rank  new_rank  moved",
         "----------  ---  ---  ------  --------  --------  ------",
-        "alpha-2014  3.5  8.3     4.7         2         1  up 1",
+        "alpha-2014  3.5  8.3    +4.7         2         1  up 1",
         "alpha-2010  8.1  8.1     0.0         1         2  down 1",
         "alpha-2020",
     ]
@@ -198,4 +198,4 @@ def test_diff_writes_markdown_to_a_file(cli: Callable[..., Any], workspace: Path
     assert run.code == 0 and run.out == ""
     text = (workspace / "d.md").read_text(encoding="utf-8")
     assert text.startswith("### Changes: demo 1.0.0 -> demo 2.0.0\n\n| item    | id        |")
-    assert "| alpha-2014 |   3.5 |   8.3 |      4.7 |          2 |          1 | up 1    |" in text
+    assert "| alpha-2014 |   3.5 |   8.3 |     +4.7 |          2 |          1 | up 1    |" in text

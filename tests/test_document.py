@@ -178,19 +178,27 @@ def test_pure_python_parser_is_as_safe(monkeypatch: pytest.MonkeyPatch) -> None:
             "3:1: (document): YAML syntax: did not find expected ',' or ']' "
             "(while parsing a flow sequence at line 2, column 11)",
         ),
-        ("id: x\n  bad: indent\n", "2:6: (document): YAML syntax: mapping values are not allowed in this context"),
+        (
+            "id: x\n  bad: indent\n",
+            "2:6: (document): YAML syntax: this line is indented more than the keys above it:"
+            " indent it as far as the keys of its mapping",
+        ),
         (
             "id: a\n---\nid: b\n",
             "2:1: (document): YAML syntax: expected a single document in the stream, but found another document",
         ),
         (
             "a: 'open\n",
-            "2:1: (document): YAML syntax: found unexpected end of stream"
-            " (while scanning a quoted scalar at line 1, column 4)",
+            "2:1: (document): YAML syntax: the quote ' opened at line 1, column 4 is never closed:"
+            " end the value with '",
         ),
         ("a: \x01\n", "1:4: (document): YAML syntax: control character U+0001 is not allowed"),
         ("id: x\nb: ok\x00\n", "2:6: (document): YAML syntax: control character U+0000 is not allowed"),
-        ("a: *nowhere\n", "1:4: (document): YAML syntax: found undefined alias *nowhere"),
+        (
+            "a: *nowhere\n",
+            "1:4: (document): YAML syntax: *nowhere reads as an alias of an anchor &nowhere that is not defined:"
+            " if it is text, put the whole value in quotes",
+        ),
     ],
 )
 def test_syntax_errors_are_located(text: str, expected: str) -> None:
@@ -262,3 +270,91 @@ def test_a_key_with_a_newline_stays_on_one_line() -> None:
     assert messages('a: 1\n"x\\ny": 2\n"x\\ny": 3\n') == [
         "3:1: 'x\\ny': duplicate key 'x\\ny' (first at line 2, column 1)"
     ]
+
+
+_FIX_QUOTES = "put the whole value in quotes"
+MISTAKES = [
+    ("id: x\n\tsender: b\n", "2:1", "a tab character: YAML indents with spaces only; replace the tab with spaces"),
+    (
+        "id: x\nc:\n  a:\n\t  value: 1\n",
+        "4:1",
+        "a tab character: YAML indents with spaces only; replace the tab with spaces",
+    ),
+    (
+        "title: 'China's support'\n",
+        "1:15",
+        "an apostrophe inside a value in single quotes ends it: write the apostrophe twice (China''s),"
+        " or put the value in double quotes",
+    ),
+    (
+        "s:\n  - {id: a, title: 'It's'}\n",
+        "2:24",
+        "an apostrophe inside a value in single quotes ends it: write the apostrophe twice (It''s),"
+        " or put the value in double quotes",
+    ),
+    (
+        'title: "China" support\n',
+        "1:16",
+        f"text after a closing quote: {_FIX_QUOTES} (in single quotes if it holds double quotes)",
+    ),
+    (
+        "title: 'a' b\n",
+        "1:12",
+        f"text after a closing quote: {_FIX_QUOTES} (in single quotes if it holds double quotes)",
+    ),
+    (
+        "title: *bold* claims\n",
+        "1:13",
+        f"a value that begins with '*' starts an alias (a reference to an anchor): {_FIX_QUOTES}",
+    ),
+    ("title: & co\n", "1:9", f"a value that begins with '&' starts an anchor (a name for the value): {_FIX_QUOTES}"),
+    ("title: [draft] text\n", "1:16", f"a value that begins with '[' starts a list: {_FIX_QUOTES}"),
+    ("title: {draft} text\n", "1:16", f"a value that begins with '{{' starts a mapping: {_FIX_QUOTES}"),
+    ("title: | a\n", "1:10", f"a value that begins with '|' starts a block of text on the lines below: {_FIX_QUOTES}"),
+    ("quote: - a\n", "1:8", f"a value that begins with '-' starts a list item: {_FIX_QUOTES}"),
+    ("title: @user said\n", "1:8", f"a plain value cannot start with '@': {_FIX_QUOTES}"),
+    ("title: `code` here\n", "1:8", f"a plain value cannot start with a backtick (`): {_FIX_QUOTES}"),
+    (
+        "title: Note: this\n",
+        "1:12",
+        f"': ' (a colon and a space) inside a plain value reads as a new key: {_FIX_QUOTES}",
+    ),
+    (
+        "c:\n  a:\n    rationale: He said: yes\n",
+        "3:23",
+        f"': ' (a colon and a space) inside a plain value reads as a new key: {_FIX_QUOTES}",
+    ),
+]
+
+
+@pytest.mark.parametrize("parser", ["C", "Python"])
+@pytest.mark.parametrize(("text", "at", "expected"), MISTAKES)
+def test_syntax_mistakes_say_what_is_wrong_and_how_to_fix_it(
+    text: str, at: str, expected: str, parser: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if parser == "Python":
+        monkeypatch.setattr(document, "_Loader", core_loader(yaml.SafeLoader))
+    assert messages(text) == [f"{at}: (document): YAML syntax: {expected}"]
+
+
+_LOST = "the text after ' #' is a comment, so the value {read}: if the '#' belongs to the value, put the whole value in quotes (comment-after-value)"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("title: Talks #2\n", "1:14: title: warning: " + _LOST.format(read="reads 'Talks'")),
+        ("c:\n  x:\n    rationale: #1 in rank\n", "3:16: c.x.rationale: warning: " + _LOST.format(read="is empty")),
+        ("summary: a\n  b  # c\n", "2:6: summary: warning: " + _LOST.format(read="reads 'a b'")),
+        ("features:\n  - label: A #b\n", "2:14: features.0.label: warning: " + _LOST.format(read="reads 'A'")),
+    ],
+)
+def test_a_comment_after_a_plain_prose_value_is_a_warning_at_the_hash(text: str, expected: str) -> None:
+    assert messages(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text", ["title: 'a #b'  # c\n", "value: 2  # strong\n", "note: issue#1\n", 'quote: "x" # y\n']
+)
+def test_no_warning_for_a_quoted_value_a_non_prose_key_or_a_hash_inside_a_word(text: str) -> None:
+    assert messages(text) == []

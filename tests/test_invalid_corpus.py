@@ -192,3 +192,24 @@ def test_an_unreadable_path_is_a_located_error(tmp_path: Path, cli: Callable[...
     run = cli("validate", "missing.yaml", "--rubrics-dir", "none", cwd=tmp_path)
     assert run.code == 1
     assert run.err.splitlines() == ["missing.yaml:1:1: (document): no such file or folder", "1 problem found"]
+
+
+# The YAML mistakes that docs/format.md ("Errors") shows with their messages.
+DOCUMENTED = [
+    "doc-tab.yaml",
+    "doc-apostrophe.yaml",
+    "doc-text-after-quote.yaml",
+    "doc-alias-value.yaml",
+    "doc-reserved-character.yaml",
+    "doc-colon-in-value.yaml",
+    "doc-unclosed-quote.yaml",
+    "doc-undefined-alias.yaml",
+    "doc-bad-indentation.yaml",
+]
+
+
+@pytest.mark.parametrize("name", DOCUMENTED)
+def test_the_format_documents_each_yaml_syntax_message(name: str) -> None:
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "format.md").read_text(encoding="utf-8")
+    (expected,) = Header(name).expected
+    assert f"`{expected.split('YAML syntax: ', 1)[1]}`" in docs

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from signalscore.render import grid, markup_of, terminal_width
 from signalscore.render.changes import signed
-from signalscore.render.compare import common_prefix
-from signalscore.render.tabular import abbreviate, drawer, fit, widest
-from tests.conftest import ROOT
+from signalscore.render.fitting import Layout, abbreviate, common_prefix, fit_table, widest
+from signalscore.render.tabular import drawer
+from tests.conftest import ROOT, THREE
 
 Cli = Callable[..., Any]
 
@@ -101,7 +101,7 @@ def test_grid_escapes_cells_and_headers_in_latex_and_html() -> None:
 def test_fit_cuts_the_named_columns_in_order_until_the_table_fits() -> None:
     frame = pd.DataFrame({"label": ["a rather long label for a feature", "short"], "other": ["x" * 20, "y"]})
     draw = drawer("table")
-    text = fit(draw, frame, ["label", "other"], 40, ["label"])
+    text = fit_table(draw, frame, ["label", "other"], 40, Layout(shrink=["label"])).text
     assert widest(text) <= 40
     assert text.splitlines()[2] == "a rather long lab…  " + "x" * 20
 
@@ -136,12 +136,12 @@ def test_bundled_cases_read_in_an_80_column_terminal(
 
 def test_bundled_compare_shows_every_case_and_feature(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "80")
-    out = cli("compare", cwd=ROOT).out
+    out = cli("compare", *THREE, cwd=ROOT).out
     header = out.splitlines()[2].split()
     assert header == ["2008-georgia", "2014-crimea", "Δ", "2022-ukraine", "Δ"]
     for feature in ("explicit_endorsement", "sanction_compliance", "costliness"):
         assert f"  {feature} " in out
-    assert "Case ids are shown without their common prefix cn-ru-" in out
+    assert "ids without the shared prefix cn-ru-" in out
     assert out.count("\n  - ") == 6  # three sentences for each of the two pairs
 
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import base64
+import html
+import itertools
+import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -14,7 +18,8 @@ from typing import Any
 from signalscore.api import load_cases, score
 from signalscore.compare import compare_all
 from signalscore.report.chart import contributions_chart
-from tests.conftest import DEMO, ROOT
+from signalscore.sensitivity.report import percent
+from tests.conftest import DEMO, ROOT, THREE
 
 Cli = Callable[..., Any]
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -77,7 +82,7 @@ def _quotes(cases_dir: Path, rubrics_dir: Path) -> list[str]:
 def test_html_report_parses_and_holds_table_chart_and_every_quote(cli: Cli, tmp_path: Path) -> None:
     page = parse(_report(cli, tmp_path / "report.html"))
     assert page.tags[0] == "html" and "head" in page.tags and "title" in page.tags
-    assert page.tags.count("table") == 1 + 1 + 3  # weights, comparison, one per case
+    assert page.tags.count("table") == 1 + 1 + 1 + 3  # weights, comparison, ranking, one per case
     assert len(page.images) == 1
     source = page.images[0]["src"] or ""
     assert source.startswith("data:image/png;base64,")
@@ -207,3 +212,41 @@ def test_report_on_many_cases_summarises_and_the_chart_keeps_top_and_bottom(
     shown, note = charted(comp)
     assert len(shown.ids) == CHART_CASES and "highest" in note and "of 45 cases" in note
     assert list(shown.cases["score"][:20]) == [100.0] * 15 + [0.0] * 5
+
+
+def _section(page: str, title: str) -> str:
+    """The HTML between a section's heading and the next one of its level."""
+    return page.split(f"<h2>{title}</h2>", 1)[1].split("<h2>", 1)[0]
+
+
+def _rows(section: str) -> list[list[str]]:
+    """The cells of every table row, as text."""
+    cells = re.compile(r"<t[dh][^>]*>(.*?)</t[dh]>", re.DOTALL)
+    return [[html.unescape(c).strip() for c in cells.findall(row)] for row in re.findall(r"<tr>(.*?)</tr>", section)]
+
+
+def test_report_says_how_sure_the_ranking_is_as_sensitivity_does(cli: Cli, tmp_path: Path) -> None:
+    page = _report(cli, tmp_path / "report.html", ROOT, "--draws", "700", "--seed", "5", *THREE)
+    section = _section(page, "How sure is the ranking")
+    run = cli("sensitivity", "--draws", "700", "--seed", "5", "--format", "json", *THREE, cwd=ROOT)
+    printed = json.loads(run.out)["rubrics"][0]
+    assert "700 draws, seed 5." in section and "<code>signalscore sensitivity --draws 700 --seed 5</code>" in section
+    head, *rows = _rows(section)
+    assert head[:2] == ["rank", "case"] and head[-3:] == ["P(rank 1)", "P(rank 2)", "P(rank 3)"]
+    assert [r[1] for r in rows] == [c["id"] for c in printed["cases"]]
+    for row, case in zip(rows, printed["cases"], strict=True):
+        shown = [percent(case["rank_probabilities"].get(str(k), 0.0)) for k in (1, 2, 3)]
+        assert row[-3:] == shown and row[0] == str(case["rank"])
+    ids = [c["id"] for c in printed["cases"]]
+    pairs = {(p["above"], p["below"]): p["p_above"] for p in printed["pairwise"]}
+    for above, below in itertools.pairwise(ids):
+        assert f"{above} scores above {below} in {percent(pairs[above, below])} of draws." in section
+    assert "swap only if the weight of" in section
+
+
+def test_report_without_draws_leaves_the_ranking_out_and_refuses_too_few(cli: Cli, tmp_path: Path) -> None:
+    assert "How sure is the ranking" not in _report(cli, tmp_path / "report.md", DEMO, "--draws", "0")
+    assert "## How sure is the ranking" in _report(cli, tmp_path / "again.md", DEMO)  # on by default: 1,000 draws
+    run = cli("report", "-o", str(tmp_path / "x.html"), "--draws", "50")
+    assert run.code == 2 and "--draws must be 0 or from 100 to 10,000,000 (got 50)" in run.err
+    assert not (tmp_path / "x.html").exists()

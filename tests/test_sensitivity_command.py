@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from signalscore.commands import sensitivity as command
-from tests.conftest import DATA, ROOT
+from tests.conftest import DATA, ROOT, THREE
 
 SENS = DATA / "valid" / "sensitivity"
 QUICK = ("--draws", "2000", "--sobol-samples", "128")
@@ -22,8 +22,8 @@ def test_the_table_names_cases_pairs_and_weights(cli: Cli) -> None:
     run = cli("sensitivity", *QUICK)
     assert run.code == 0, run.err
     assert run.err == ""
-    out = run.out
-    assert out.startswith("demo 1.0.0: Demo rubric for tests (scale 0 to 10)\n\n2,000 draws, seed 0.")
+    out = " ".join(run.out.split())  # sentences are wrapped to the terminal
+    assert out.startswith("demo 1.0.0: Demo rubric for tests (scale 0 to 10) 2,000 draws, seed 0.")
     assert "Left out (no score): alpha-2020." in out
     assert "alpha-2010 scores above alpha-2014 in " in out
     assert "alpha-2010 and alpha-2014 swap only if the weight of feature aid is multiplied by 0.159." in out
@@ -70,7 +70,7 @@ def test_spread_zero_on_certain_codings_is_exact_and_stable(cli: Cli) -> None:
         assert case["p95"] == pytest.approx(case["score"], abs=1e-9)
         assert case["rank_probabilities"] == {str(case["rank"]): 1.0}
     assert rubric["sobol"] == {"above": "s-high", "below": "s-mid", "samples": 128, "stable": True, "indices": []}
-    table = cli("sensitivity", "--weight-spread", "0", *QUICK, cwd=SENS).out
+    table = " ".join(cli("sensitivity", "--weight-spread", "0", *QUICK, cwd=SENS).out.split())
     assert "with respect to the raw weights, 128 base samples: stable (the difference does not vary" in table
 
 
@@ -86,7 +86,7 @@ def test_csv_is_four_tables_with_a_rubric_column(cli: Cli) -> None:
 
 
 def test_sobol_pair_chooses_the_pair(cli: Cli) -> None:
-    out = cli("sensitivity", *QUICK, "--sobol-pair", "s-low", "s-high", cwd=SENS).out
+    out = cli("sensitivity", *QUICK, "--sobol-pair", "s-low,s-high", cwd=SENS).out
     assert "Of score(s-low) - score(s-high) with respect to the raw weights" in out
 
 
@@ -106,14 +106,14 @@ def test_output_file_is_written_whole(cli: Cli, tmp_path: Path) -> None:
             "Error: --sobol-samples must be 0 or a power of 2 from 64 to 1,048,576, such as 512 or 1024 (got 1000)\n",
         ),
         (
-            ("--sobol-pair", "alpha-2010", "nope"),
-            "Error: --sobol-pair: no rubric scores both 'alpha-2010' and 'nope'\n",
+            ("--sobol-pair", "alpha-2010,nope"),
+            "Error: --sobol-pair: no case 'nope' (cases: alpha-2010, alpha-2014, alpha-2020)\n",
         ),
         (
-            ("--sobol-pair", "alpha-2010", "alpha-2020"),
+            ("--sobol-pair", "alpha-2010:alpha-2020"),
             "Error: --sobol-pair: no scored case 'alpha-2020' under rubric 'demo' (cases: alpha-2010, alpha-2014)\n",
         ),
-        (("--sobol-pair", "alpha-2010", "alpha-2010"), "Error: --sobol-pair needs two different cases\n"),
+        (("--sobol-pair", "alpha-2010,alpha-2010"), "Error: --sobol-pair needs two different cases\n"),
     ],
 )
 def test_usage_errors_exit_2_with_a_message(cli: Cli, args: tuple[str, ...], message: str) -> None:
@@ -122,7 +122,7 @@ def test_usage_errors_exit_2_with_a_message(cli: Cli, args: tuple[str, ...], mes
 
 
 def test_bundled_cases_run(cli: Cli) -> None:
-    run = cli("sensitivity", *QUICK, cwd=ROOT)
+    run = cli("sensitivity", *QUICK, *THREE, cwd=ROOT)
     assert run.code == 0, run.err
     assert "cn-ru-2014-crimea scores above cn-ru-2022-ukraine in " in run.out
 
@@ -173,6 +173,6 @@ def test_no_scored_case_is_reported_not_a_traceback(cli: Cli, fmt: str) -> None:
 def test_each_rubric_gets_its_report_and_the_sobol_pair_only_its_own(cli: Cli) -> None:
     paths = [str(p) for p in (DATA / "valid" / "demo" / "cases", SENS / "cases", DATA / "valid" / "demo" / "rubrics")]
     paths.append(str(SENS / "rubrics"))
-    data = json.loads(cli("sensitivity", *paths, *QUICK, "--sobol-pair", "s-low", "s-mid", "-f", "json").out)
+    data = json.loads(cli("sensitivity", *paths, *QUICK, "--sobol-pair", "s-low,s-mid", "-f", "json").out)
     sobol = {r["id"]: r["sobol"] and (r["sobol"]["above"], r["sobol"]["below"]) for r in data["rubrics"]}
     assert sobol == {"sens": ("s-low", "s-mid"), "demo": None}

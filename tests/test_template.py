@@ -64,7 +64,7 @@ def fill(text: str, values: dict[str, str]) -> str:
             line = f"    value: {values[feature]}"
             if values[feature] not in ("n/a", "unknown"):
                 line += "\n    confidence: high\n    evidence:\n      - {source: joint-2010, quote: 'q'}"
-        lines.append("sources:\n  - {id: joint-2010, title: Joint statement}" if line == "sources: []" else line)
+        lines.append("sources:\n  - {id: joint-2010, title: Joint statement}" if line == "# sources:" else line)
     return "\n".join(lines) + "\n"
 
 
@@ -74,7 +74,7 @@ def test_template_lists_every_feature_as_unknown() -> None:
     data = yaml.safe_load(text)
     assert list(data["codings"]) == [f.id for f in rubric.features]
     assert all(c == {"value": "unknown"} for c in data["codings"].values())
-    assert data["sources"] == []
+    assert "sources" not in data  # optional: the example below the header is commented out, to uncomment
     assert "    #   2: adopts the frame" in text.splitlines()
     assert "    # ordinal scale, weight 1; NEGATIVE: higher values lower the score. Values:" in text.splitlines()
     assert "  # --- deeds: Deeds (dimension weight 3) ---" in text.splitlines()
@@ -86,6 +86,30 @@ def test_template_validates_as_written_and_against_the_schema(workspace: Path) -
     corpus = load([path], rubrics_dir=workspace / "rubrics")
     assert [c.title for c in corpus.cases] == ['He said: "no"']
     jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), schema_of("case"))
+
+
+# A commented example line: a key of a case, source, coding or evidence item, or a list item, after '# '.
+EXAMPLE = re.compile(
+    r"^(\s*)# (\s*(?:- )?(?:episode|period|coder|summary|sources|id|title|publisher|date|url|confidence|rationale"
+    r"|evidence|source|quote):)",
+    re.MULTILINE,
+)
+
+
+def test_uncommenting_every_example_gives_a_valid_case(workspace: Path) -> None:
+    text = case_template("beta-2024", demo_rubric(), "T", "A", "B")
+    uncommented = EXAMPLE.sub(r"\1\2", text)
+    features = len(demo_rubric().features)
+    assert len(uncommented.splitlines()) == len(text.splitlines())
+    assert text.count("\n# ") - uncommented.count("\n# ") == 10  # the header and source examples
+    assert uncommented.count("    evidence:\n      - source: source-1  #") == features
+    path = workspace / "cases" / "beta-2024.yaml"
+    path.write_text(uncommented, encoding="utf-8")
+    corpus = load([path], rubrics_dir=workspace / "rubrics")  # raises InputError on any problem
+    (case,) = corpus.cases
+    assert [s.id for s in case.sources] == ["source-1"]
+    assert case.period is not None and case.coder == "..."
+    assert all(len(c.evidence) == 1 and c.confidence == "medium" for c in case.codings.values())
 
 
 def test_filled_in_template_scores_like_the_case_it_copies(workspace: Path) -> None:
@@ -129,6 +153,20 @@ def test_new_case_cli_writes_then_refuses_to_overwrite(cli: Callable[..., Any], 
     assert second.err == "Error: cases/beta-2024.yaml already exists; refusing to overwrite it\n"
     assert (workspace / "cases" / "beta-2024.yaml").read_text(encoding="utf-8") == written
     assert [p.name for p in (workspace / "cases").iterdir()] == ["beta-2024.yaml"]
+
+
+def test_new_case_refuses_an_id_a_case_of_the_workspace_already_has(cli: Callable[..., Any], workspace: Path) -> None:
+    shutil.copy(DEMO / "cases" / "alpha-2010.yaml", workspace / "cases" / "a.yaml")
+    (workspace / "cases" / "notes.yaml").write_text("id: [broken\n", encoding="utf-8")  # unreadable: skipped
+    for output in ([], ["-o", "cases/alpha-2010.yaml"]):
+        run = cli("new", "case", "alpha-2010", "-r", "demo", *output, cwd=workspace)
+        assert (run.code, run.out) == (2, "")
+        assert run.err == (
+            "Error: case id 'alpha-2010' is already used by cases/a.yaml: choose another id"
+            " (a second coder's coding of that case is a copy of that file with its own coder:)\n"
+        )
+    assert sorted(p.name for p in (workspace / "cases").iterdir()) == ["a.yaml", "notes.yaml"]
+    assert cli("new", "case", "alpha-2011", "-r", "demo", cwd=workspace).code == 0
 
 
 def test_new_case_cli_prints_without_output(cli: Callable[..., Any]) -> None:
@@ -207,7 +245,7 @@ def test_template_structure_holds_for_any_text(case_id: str, version: str, label
             )
             return
         written = yaml.safe_load(text)
-        assert list(written) == ["id", "rubric", "title", "sender", "recipient", "sources", "codings"]
+        assert list(written) == ["id", "rubric", "title", "sender", "recipient", "codings"]
         assert (written["id"], written["title"], written["sender"]) == (case_id, title, sender)
         assert list(written["codings"]) == [f.id for f in chosen.features]
         path = Path(folder) / "case.yaml"

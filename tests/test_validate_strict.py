@@ -85,3 +85,41 @@ def test_errors_still_fail_without_strict(cli: Callable[..., Any], workspace: Pa
     run = cli("validate", cwd=workspace)
     assert run.code == 1
     assert "cases/beta-2011.yaml:11:12: codings.endorse.value: 7 is not valid for endorse (ordinal scale)" in run.err
+
+
+COMMENTED = "cases/beta-2011.yaml:15:27: codings.endorse.evidence.0.quote: warning: the text after ' #' is a comment, "
+
+
+def test_a_comment_after_a_plain_quote_is_a_warning_every_run_and_an_error_under_strict(
+    cli: Callable[..., Any], workspace: Path
+) -> None:
+    case = workspace / "cases" / "beta-2011.yaml"
+    text = SUPPORTED.replace('{source: s1, quote: "we endorse"}', "source: s1\n        quote: held talks #1 priority")
+    case.write_text(text, encoding="utf-8")
+    expected = (
+        COMMENTED + "so the value reads 'held talks': if the '#' belongs to the value, put the whole value in quotes "
+        "(comment-after-value)"
+    )
+    for _ in range(2):  # the second run reads the case from the cache: the warning is kept there
+        run = cli("validate", cwd=workspace)
+        assert run.code == 0
+        assert run.err.splitlines() == [
+            expected,
+            "ok: 1 rubric(s) and 1 case(s) valid",
+            "1 warning(s); --strict makes them errors",
+        ]
+    score = cli("score", cwd=workspace)  # every command says that text was lost, not only validate
+    assert score.code == 0 and score.err.splitlines() == [expected]
+    strict = cli("validate", "--strict", cwd=workspace)
+    assert strict.code == 1
+    assert strict.err.splitlines() == [expected.replace(": warning: ", ": "), "1 problem found"]
+
+
+def test_a_quoted_hash_or_one_inside_a_word_is_no_comment(cli: Callable[..., Any], workspace: Path) -> None:
+    case = workspace / "cases" / "beta-2011.yaml"
+    text = SUPPORTED.replace('quote: "we endorse"', 'quote: "held talks #1 priority", note: issue#1').replace(
+        "title: Beta, well supported", "title: 'Beta #2'  # a comment after a quoted value"
+    )
+    case.write_text(text, encoding="utf-8")
+    run = cli("validate", "--strict", cwd=workspace)
+    assert (run.code, run.err) == (0, "ok: 1 rubric(s) and 1 case(s) valid\n")

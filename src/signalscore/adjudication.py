@@ -103,6 +103,9 @@ def draft(codings: Mapping[str, Case], rubric: Rubric, adjudicator: str | None =
     for feature in rubric.features:
         held = {coder: case.coding(feature.id) for coder, case in codings.items()}
         if all(c.status == "unknown" for c in held.values()):
+            # Agreed unknown: kept, with each coder's reason, when any coder wrote the feature down.
+            if any(c.rationale for c in held.values()):
+                lines += _dump({feature.id: _merged(held)}, 2)
             continue
         lines += _dump({feature.id: _merged(held)}, 2) if agreed(held) else _disputed(feature.id, held)
     if lines[-1] == "codings:":

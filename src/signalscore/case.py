@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections import Counter
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from signalscore.errors import Issue, excerpt
+from signalscore.messages import coded_text, did_you_mean
 from signalscore.rubric import Feature, Model, Rubric, Slug, Text
 from signalscore.safe_text import first_unsafe
 
@@ -84,7 +84,8 @@ class Coding(Model):
     @field_validator("value", mode="plain")
     @classmethod
     def _scalar(cls, value: Any) -> Any:
-        if isinstance(value, bool | int | float) or value in MISSING_VALUES:
+        # Text other than n/a and unknown is checked against the feature's scale, which can say what was meant.
+        if isinstance(value, bool | int | float) or (isinstance(value, str) and value):
             return value
         raise ValueError("expected a coded value (a level, a number, true or false), n/a or unknown")
 
@@ -131,13 +132,13 @@ def case_issues(case: Case) -> list[Issue]:
         for j, item in enumerate(coding.evidence):
             if item.source not in counts:
                 loc = ("codings", fid, "evidence", j, "source")
-                issues.append(Issue(loc, f"source {excerpt(item.source)} is not declared in this case's sources"))
+                hint = did_you_mean(item.source, counts)
+                issues.append(Issue(loc, f"source {excerpt(item.source)} is not declared in this case's sources{hint}"))
     return issues
 
 
 def _unknown_feature(fid: str, rubric: Rubric) -> str:
-    close = difflib.get_close_matches(fid, [f.id for f in rubric.features], n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    hint = did_you_mean(fid, [f.id for f in rubric.features])
     return f"rubric {rubric.id!r} has no feature {excerpt(fid)}{hint}"
 
 
@@ -155,6 +156,7 @@ def coding_issues(case: Case, rubric: Rubric, *, override: bool = False) -> list
             issues.append(Issue(("codings", fid), message, at_key=True, severity=severity))
         elif coding.status == "coded" and (why := feature.scale.value_problem(coding.value)):
             message = f"{_show(coding.value)} is not valid for {fid} ({feature.scale.type} scale): {why}"
+            message += coded_text(coding.value, feature.scale) if isinstance(coding.value, str) else ""
             issues.append(Issue(("codings", fid, "value"), message))
     if rubric.missing == "fail":
         issues += [

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperArgument
 
 from signalscore.errors import InputError, Problem, UsageError
 from signalscore.safe_text import one_line
@@ -20,10 +21,27 @@ app = typer.Typer(
     name="signalscore",
     help="Score how strongly one state signals support for another, from YAML rubrics and evidence-coded cases.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+def _argument_type(self: TyperArgument, ctx: Any) -> str | None:
+    """An argument with a metavar reads as that word (PATHS, CASE) in help, without its Python type (<list[Path]>)."""
+    return None if self.metavar else _typed_argument(self, ctx)
+
+
+def _usage_name(self: TyperArgument) -> str:
+    """An argument in the usage line as click writes it: CASE, [PATHS]... (not typer's {CASE})."""
+    name = self.display_name_raw if self.required else f"[{self.display_name_raw}]"
+    return name + ("..." if self.nargs != 1 else "")
+
+
+_typed_argument = TyperArgument.display_type_rich
+TyperArgument.display_type_rich = _argument_type  # type: ignore[method-assign, assignment]
+TyperArgument._usage_display_name = _usage_name  # type: ignore[method-assign]
 
 
 def _version(value: bool) -> None:
@@ -57,30 +75,60 @@ class Format(StrEnum):
 Paths = Annotated[
     list[Path] | None,
     typer.Argument(
-        help="Case files or folders (searched recursively for *.yaml, *.yml). Default: ./cases", show_default=False
+        metavar="PATHS",
+        help="Case files or folders (searched recursively for *.yaml, *.yml). Default: ./cases",
+        show_default=False,
     ),
 ]
 RubricOpt = Annotated[
     str | None,
     typer.Option(
-        "--rubric", "-r", help="Score every case with this rubric (a file path or a rubric id).", show_default=False
+        "--rubric",
+        "-r",
+        metavar="RUBRIC",
+        help="Score every case with this rubric (a file path or a rubric id).",
+        show_default=False,
     ),
 ]
-RubricsDir = Annotated[Path, typer.Option("--rubrics-dir", help="Folder where rubric ids resolve.")]
+RubricsDir = Annotated[Path, typer.Option("--rubrics-dir", metavar="DIR", help="Folder where rubric ids resolve.")]
 FollowLinks = Annotated[
     bool,
     typer.Option(
         "--follow-links", help="Also read symbolic links that lead out of the folders given and the rubrics folder."
     ),
 ]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+FormatOpt = Annotated[
+    Format | None,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="Output format. Default: from the --output file's extension (.csv .json .md .html .tex .txt), else table.",
+        show_default=False,
+    ),
+]
+# What each --output extension means when -f is not given (report reads .html and .md the same way).
+EXTENSIONS = {
+    ".csv": Format.csv,
+    ".json": Format.json,
+    ".md": Format.markdown,
+    ".markdown": Format.markdown,
+    ".html": Format.html,
+    ".htm": Format.html,
+    ".tex": Format.latex,
+    ".txt": Format.table,
+}
 OutputOpt = Annotated[
     Path | None,
     typer.Option(
-        "--output", "-o", help="Write to this file (whole or not at all) instead of stdout.", show_default=False
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to this file (whole or not at all) instead of stdout.",
+        show_default=False,
     ),
 ]
-PrecisionOpt = Annotated[int, typer.Option("--precision", min=0, max=10, help="Decimals shown in tables.")]
+PrecisionOpt = Annotated[int, typer.Option("--precision", metavar="N", min=0, max=10, help="Decimals shown in tables.")]
 NoCacheOpt = Annotated[
     bool,
     typer.Option(
@@ -93,11 +141,31 @@ CoderOpt = Annotated[
     str | None,
     typer.Option(
         "--coder",
+        metavar="CODER",
         help="Score this coder's codings wherever they exist (default: the adjudicated coding of a case, else the "
         "only one, else each coding as its own row ID@CODER).",
         show_default=False,
     ),
 ]
+
+CaseOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--case",
+        "-c",
+        help="Only the cases whose id matches, every coder's file of them; a shell-style pattern such as "
+        "'cn-ru-*' (quote it). Repeat for more. Ranks are among the cases kept.",
+        show_default=False,
+    ),
+]
+
+
+def output_format(fmt: Format | None, output: Path | None) -> str:
+    """The format asked for, else the one the --output extension names, else table; a contradiction is refused."""
+    implied = EXTENSIONS.get(output.suffix.lower()) if output is not None else None
+    if fmt is not None and implied is not None and fmt != implied:
+        raise UsageError(f"--format {fmt.value} contradicts --output {output} (a {implied.value} file): drop one")
+    return (fmt or implied or Format.table).value
 
 
 def print_problems(problems: Iterable[Problem]) -> None:
@@ -117,10 +185,21 @@ def guard(action: Callable[[], T]) -> T:
     except UsageError as exc:
         print(one_line(f"Error: {exc}"), file=sys.stderr)
         raise typer.Exit(2) from None
+    except KeyboardInterrupt:  # Ctrl-C: a progress line ended, one line said, the shell's status for SIGINT
+        from signalscore.progress import interrupt_all
+
+        interrupt_all()
+        print("interrupted (Ctrl-C)", file=sys.stderr)
+        raise typer.Exit(130) from None
 
 
 def load_corpus(
-    paths: list[Path] | None, rubric: str | None, rubrics_dir: Path, follow_links: bool = False, no_cache: bool = False
+    paths: list[Path] | None,
+    rubric: str | None,
+    rubrics_dir: Path,
+    follow_links: bool = False,
+    no_cache: bool = False,
+    only: list[str] | None = None,
 ) -> Any:
     from signalscore.loader import load
 
@@ -135,7 +214,7 @@ def load_corpus(
     print_problems(corpus.warnings)
     if not corpus.cases:
         raise UsageError(f"no cases found in {names(paths)}")
-    return corpus
+    return corpus.only(only) if only else corpus
 
 
 def scoring_corpus(
@@ -145,9 +224,10 @@ def scoring_corpus(
     follow_links: bool = False,
     no_cache: bool = False,
     coder: str | None = None,
+    only: list[str] | None = None,
 ) -> Any:
     """The loaded corpus with one coding per case id (or one row per coder): what scoring commands score."""
-    corpus = load_corpus(paths, rubric, rubrics_dir, follow_links, no_cache).scored(coder)
+    corpus = load_corpus(paths, rubric, rubrics_dir, follow_links, no_cache, only).scored(coder)
     print_notes(corpus.notes)
     return corpus
 
@@ -191,6 +271,9 @@ def _register_commands() -> None:
 
     for module in pkgutil.iter_modules(commands.__path__):
         import_module(f"{commands.__name__}.{module.name}")
+    for info in app.registered_commands:  # the summary in `signalscore --help`: the docstring's whole first line
+        if info.short_help is None and info.callback is not None and info.callback.__doc__:
+            info.short_help = info.callback.__doc__.strip().splitlines()[0]
 
 
 _register_commands()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from signalscore.case import Case
 from signalscore.errors import Issue, UsageError, excerpt
+from signalscore.messages import closest
 
 Key = tuple[str, str | None]
 AGREE_HINT = "see `signalscore agree`, or adjudicate with `signalscore adjudicate`"
@@ -49,7 +50,10 @@ def group_issues(cases: Sequence[Case], paths: Sequence[str]) -> list[tuple[int,
         if len(members) > 1:
             issues += _adjudication(cases, paths, members)
         elif adjudicates(cases[members[0]]):
-            message = f"case {excerpt(cases[members[0]].id)} has no other coding for this file to adjudicate"
+            message = (
+                f"case {excerpt(cases[members[0]].id)} has no other coding for this file to adjudicate "
+                "(check it with the codings it settles: give their folder, e.g. `signalscore validate cases`)"
+            )
             issues.append((members[0], Issue(("adjudicates",), message)))
     return issues
 
@@ -80,7 +84,7 @@ def _adjudication(cases: Sequence[Case], paths: Sequence[str], members: list[int
     for i in judged[1:]:
         message = f"case {excerpt(cases[i].id)} is already adjudicated in {paths[judged[0]]} (at most one file may be)"
         issues.append((i, Issue(("adjudicates",), message)))
-    known = ", ".join(sorted(c for c in coders if c is not None)) or "none"
+    known = {c for c in coders if c is not None}
     for i in judged:
         if not coders:
             message = f"case {excerpt(cases[i].id)} has no independent coding for this file to adjudicate"
@@ -88,7 +92,8 @@ def _adjudication(cases: Sequence[Case], paths: Sequence[str], members: list[int
             continue
         for j, coder in enumerate(adjudicates(cases[i])):
             if coder not in coders:
-                message = f"coder {excerpt(coder)} has no coding of case {excerpt(cases[i].id)} (coders: {known})"
+                message = f"coder {excerpt(coder)} has no coding of case {excerpt(cases[i].id)}"
+                message += f" ({closest(coder, known, 'coders')})"
                 issues.append((i, Issue(("adjudicates", j), message)))
     return issues
 
@@ -125,8 +130,8 @@ def choose(cases: Sequence[Case], coder: str | None = None) -> Choice:
     """What every scoring command scores: per id the coder's, adjudicated or only coding, else each as ID@CODER."""
     groups = by_id(cases)
     if coder is not None and not any(c.coder == coder for c in cases):
-        known = ", ".join(sorted({c.coder for c in cases if c.coder is not None})) or "none"
-        raise UsageError(f"--coder {coder!r}: no case is coded by {coder!r} (coders: {known})")
+        known = closest(coder, {c.coder for c in cases if c.coder is not None}, "coders")
+        raise UsageError(f"--coder {coder!r}: no case is coded by {coder!r} ({known})")
     choice = Choice()
     for case_id, codings in groups.items():
         chosen = pick(codings, coder)
@@ -153,3 +158,16 @@ def whose(case: Case) -> str:
         by = f" by {case.coder}" if case.coder else ""
         return f"adjudicated{by} of {', '.join(named)}"
     return f"coded by {case.coder}" if case.coder else "coder not named"
+
+
+def find(cases: Sequence[Case], wanted: str, where: str) -> Case:
+    """The case with this id or row label (ID@CODER); a usage error names the rows to choose from."""
+    for case in cases:
+        if case.id == wanted:
+            return case
+    rows = [c.id for c in cases if c.id.startswith(f"{wanted}@")]
+    if rows:
+        raise UsageError(f"case {wanted!r} has several codings ({', '.join(rows)}): name one, or choose with --coder")
+    from signalscore.messages import unknown_case
+
+    raise UsageError(f"no case {wanted!r} in {where} ({unknown_case(wanted, [c.id for c in cases])})")

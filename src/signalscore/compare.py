@@ -14,6 +14,7 @@ import pandas as pd
 from signalscore.codings import STATUS_WORDS
 from signalscore.engine import Scores
 from signalscore.errors import UsageError
+from signalscore.messages import unknown_case
 from signalscore.rubric import Rubric
 from signalscore.scores import Scored
 
@@ -213,5 +214,5 @@ def compare_all(scores: Scores, rubrics: Mapping[str, Rubric], baseline: str | N
     """One comparison per rubric with scored cases: points and ranks only compare within a rubric."""
     known = {str(c) for p in scores.parts for c in p.ids}
     if baseline is not None and baseline not in known:
-        raise UsageError(f"--baseline {baseline!r} is not one of the cases (cases: {', '.join(sorted(known))})")
+        raise UsageError(f"--baseline {baseline!r} is not one of the cases ({unknown_case(baseline, known)})")
     return [compare(scores, r, baseline) for r in rubrics.values() if scores.get(r.id) is not None]

@@ -14,6 +14,7 @@ from signalscore.errors import EXCERPT, Issue, Loc, Problem, excerpt
 from signalscore.inputs import MAX_BYTES as MAX_BYTES
 from signalscore.inputs import Unreadable, read_limited
 from signalscore.messages import yaml_syntax
+from signalscore.syntax_hints import PROSE, comment_after
 from signalscore.yaml_core import CoreLoader as _Loader
 from signalscore.yaml_core import construct
 
@@ -84,8 +85,9 @@ def _mark(node: Node) -> tuple[int, int]:
 class _Builder:
     """Builds plain data from a node tree: records positions, bounds alias expansion, refuses tags."""
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, lines: list[str]) -> None:
         self.doc = doc
+        self.lines = lines
         self.seen: set[int] = set()
         self.open: set[int] = set()
         self.expanded = 0
@@ -143,7 +145,12 @@ class _Builder:
 
     def _scalar(self, node: ScalarNode, loc: Loc) -> Any:
         value, refusal = _construct(node)
-        return self._damaged(node, loc, refusal) if refusal else value
+        if refusal:
+            return self._damaged(node, loc, refusal)
+        if loc and loc[-1] in PROSE and (lost := comment_after(self.lines, node, value)):
+            line, column, message = lost
+            self.problems.append(Problem(self.doc.path, line, column, dotted(loc), message, "warning"))
+        return value
 
     def _mapping(self, node: MappingNode, loc: Loc) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
@@ -236,7 +243,7 @@ def parse_text(path: str, text: str) -> tuple[Document, list[Problem]]:
         node = _compose(path, text)
         if node is None:
             return doc, [Problem(path, 1, 1, "", "the file is empty (nothing but blank lines or comments)")]
-        builder = _Builder(doc)
+        builder = _Builder(doc, text.splitlines())
         doc.data = builder.build(node, ())
     except _Failed as exc:
         return Document(path), [exc.problem]

@@ -68,3 +68,22 @@ def cases_frame(rubric: Rubric, cases: Sequence[Case]) -> pd.DataFrame:
         for c in cases
     ]
     return pd.DataFrame(rows, columns=CASE_COLUMNS)
+
+
+def ordered(values: pd.Series, order: Sequence[str]) -> pd.Categorical:
+    """Ids as an ordered categorical in the given (rubric) order, not alphabetical; None stays missing."""
+    return pd.Categorical(values, categories=list(dict.fromkeys(order)), ordered=True)
+
+
+def typed(frame: pd.DataFrame, rubrics: Sequence[Rubric]) -> pd.DataFrame:
+    """A frame for notebooks: periods as datetime64, features and dimensions as ordered categoricals in
+    rubric order (each rubric's in turn), whichever of those columns the frame has. A copy."""
+    out = frame.copy()
+    for column in ("period_start", "period_end"):
+        if column in out:
+            out[column] = pd.to_datetime(out[column])
+    if "feature" in out:
+        out["feature"] = ordered(out["feature"], [f.id for r in rubrics for f in r.features])
+    if "dimension" in out:
+        out["dimension"] = ordered(out["dimension"], [d.id for r in rubrics for d in r.dimensions])
+    return out

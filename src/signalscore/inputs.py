@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +13,8 @@ from signalscore.errors import Problem
 
 MAX_BYTES = 4 * 1024 * 1024
 SUFFIXES = (".yaml", ".yml")
+# Where rubric ids resolve unless told otherwise: the commands' --rubrics-dir default.
+RUBRICS_DIR = Path("rubrics")
 OUTSIDE = "a symbolic link to a {} outside the folders given: not read (use --follow-links to allow)"
 # Files of the kernel look regular but block (/proc/kmsg), consume (/proc/kmsg as root) or never end.
 _KERNEL = ("/proc", "/sys")
@@ -23,6 +25,20 @@ _KINDS = {
     stat.S_IFSOCK: "a socket",
     stat.S_IFDIR: "a folder",
 }
+
+
+def rubrics_dir_for(paths: Sequence[Path]) -> Path:
+    """The rubrics folder of the workspace the paths are in, for when no folder is named.
+
+    A `rubrics/` folder in the first of the paths that has one, or beside it, or beside a folder above
+    it, so that `cases/`, `../ws/cases` and `ws/cases/2008/x.yaml` find the `rubrics/` of their
+    workspace; else RUBRICS_DIR, the commands' default (run from a workspace, both agree).
+    """
+    for path in paths:
+        for folder in (path, *path.parents):
+            if (folder / RUBRICS_DIR).is_dir():
+                return folder / RUBRICS_DIR
+    return RUBRICS_DIR
 
 
 class Unreadable(Exception):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -24,6 +25,7 @@ from signalscore.messages import closest, expected, found, hint, meant, neither,
 from signalscore.parallel import jobs, parse_files
 from signalscore.partial import partial
 from signalscore.rubric import Rubric, rubric_issues
+from signalscore.syntax_hints import COMMENT_RULE
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -66,6 +68,17 @@ class Corpus:
             corpus.rubric_of[key_of(case)] = self.rubric_of[source]
             corpus.files[key_of(case)] = self.files[source]
         return corpus
+
+    def only(self, patterns: Sequence[str]) -> Corpus:
+        """The cases whose id matches a shell-style pattern (`cn-ru-*`), every coder's file of them; a usage
+        error names each pattern that matches no case id."""
+        ids = {c.id for c in self.cases}
+        missed = [p for p in patterns if not any(fnmatchcase(i, p) for i in ids)]
+        if missed:
+            said = "; ".join(f"--case {p!r} matches no case id: {closest(p, ids)}" for p in missed)
+            raise UsageError(said)
+        keep = [c for c in self.cases if any(fnmatchcase(c.id, p) for p in patterns)]
+        return replace(self, cases=keep)
 
 
 def kind_of(data: Any) -> str | None:
@@ -168,18 +181,19 @@ class _Parsed:
     parallel: bool = False
 
 
-def _clean(case: _Checked[Case], parsed: _Parsed) -> None:
-    """A case file without any problem of its own: lint it if asked, and keep it in the cache."""
-    if parsed.lint or parsed.cache:
-        case.lints = [case.doc.problem(issue) for issue in lint_case(case.item)]
+def _clean(case: _Checked[Case], parsed: _Parsed, noted: list[Problem]) -> None:
+    """A case file without any error of its own: lint it if asked or if parsing noted a warning, and keep it
+    in the cache (the parser's warnings, such as a comment after a value, are kept and shown with the lints)."""
+    if parsed.lint or parsed.cache or noted:
+        case.lints = noted + [case.doc.problem(issue) for issue in lint_case(case.item)]
     if parsed.cache:
         parsed.cache.put(case.item, case.doc, case.lints or [])
 
 
 def _take(doc: Document, problems: list[Problem], parsed: _Parsed) -> None:
     """Classify one parsed document and check it as a rubric or a case."""
-    parsed.problems += problems
     if not doc.built or () in doc.damaged:
+        parsed.problems += problems
         return
     kind = kind_of(doc.data)
     if kind == "rubric":
@@ -188,14 +202,15 @@ def _take(doc: Document, problems: list[Problem], parsed: _Parsed) -> None:
     elif kind == "case":
         case, found = _check(Case, doc, case_issues)
         parsed.cases.append(case)
-        if case.valid and not found and not problems:
-            _clean(case, parsed)
+        if case.valid and not found and all(p.severity == "warning" for p in problems):
+            _clean(case, parsed, problems)
+            return
     elif kind == "mapping":
         mapping, found = _check(Mapping, doc, mapping_issues)
         parsed.mappings.append(mapping)
     else:
         found = [doc.first_line(neither(doc.data))]
-    parsed.problems += found
+    parsed.problems += problems + found
 
 
 def _read(files: Sequence[Path], parsed: _Parsed) -> None:
@@ -299,7 +314,10 @@ def _assign(checked: _Checked[Case], corpus: Corpus, parsed: _Parsed, override: 
         if checked.lints is not None:
             corpus.lints[key_of(case)] = checked.lints
     differs = override is not None and override.id != case.rubric
-    return checked.located(coding_issues(case, rubric, override=differs))
+    cut = [
+        p for p in checked.lints or [] if p.message.endswith(f"({COMMENT_RULE})")
+    ]  # text lost: every command says so
+    return checked.located(coding_issues(case, rubric, override=differs)) + cut
 
 
 def _map(checked: _Checked[Mapping], valid: dict[str, Rubric], corpus: Corpus, parsed: _Parsed) -> list[Problem]:

@@ -7,13 +7,39 @@ import difflib
 import re
 import types
 import typing
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import BaseModel
 
 from signalscore.errors import excerpt, number
-from signalscore.yaml_core import yaml11_reading
+from signalscore.syntax_hints import diagnose
+from signalscore.yaml_core import plain_reading, yaml11_form, yaml11_reading
+
+if TYPE_CHECKING:
+    from signalscore.rubric import Scale
+
+MISSING_WORDS = ("n/a", "unknown")
+
+
+CLOSE = 0.6  # how alike (difflib's ratio) a known word must be to be suggested
+# Case ids share a prefix (sender, recipient, year): 'alpha-1999' is 0.7 like 'alpha-2010', a different case.
+CLOSE_CASE = 0.8
+
+
+def suggestion(name: str, known: Iterable[str], cutoff: float = CLOSE) -> str | None:
+    """The known word closest to a mistyped one, if one is close: the one rule behind every 'did you mean'."""
+    if not isinstance(name, str):  # a partly valid document may hold anything
+        return None
+    close = difflib.get_close_matches(name, sorted({k for k in known if isinstance(k, str)}), n=1, cutoff=cutoff)
+    return close[0] if close else None
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """' (did you mean 'X'?)' for the closest known word, else nothing."""
+    close = suggestion(name, known)
+    return f" (did you mean {close!r}?)" if close else ""
 
 
 def _step(tp: Any, part: str | int) -> Any:
@@ -39,8 +65,7 @@ def meant(model: type[BaseModel], loc: tuple[str | int, ...]) -> str | None:
     for part in loc[:-1]:
         tp = _step(tp, part)
     known = list(tp.model_fields) if isinstance(tp, type) and issubclass(tp, BaseModel) else []
-    close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
-    return close[0] if close else None
+    return suggestion(str(loc[-1]), known)
 
 
 def unknown_key(model: type[BaseModel], loc: tuple[str | int, ...]) -> str:
@@ -119,12 +144,27 @@ def hint(kind: str, error: Any, wanted: str) -> str:
     if "text" in wanted and isinstance(value, int | float | dt.date):  # bool is an int: yes, no, on, off
         return " (quote it to make it text)"
     if "n/a or unknown" in wanted and isinstance(value, str):
-        close = difflib.get_close_matches(value.lower(), ["n/a", "unknown"], n=1, cutoff=0.6)
-        return f" (did you mean {close[0]!r}?)" if close else ""
+        return did_you_mean(value.lower(), MISSING_WORDS)
     if kind == "literal_error" and isinstance(value, str):
-        options = re.findall(r"'([^']*)'", str(error["ctx"]["expected"]))
-        close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
-        return f" (did you mean {close[0]!r}?)" if close else ""
+        return did_you_mean(value, re.findall(r"'([^']*)'", str(error["ctx"]["expected"])))
+    return ""
+
+
+def coded_text(text: str, scale: Scale) -> str:
+    """What a coder who wrote text as a coded value probably meant: a missing word, the number or boolean
+    without quotes, a YAML 1.1 form rewritten, the level whose label it is; said only when that is valid."""
+    if close := did_you_mean(text.lower(), MISSING_WORDS):
+        return close
+    if (reading := plain_reading(text)) is not None and scale.value_problem(reading) is None:
+        return f" (in quotes it is text: write {text} without quotes)"
+    if form := yaml11_form(text, booleans=scale.type == "binary"):
+        valid = scale.value_problem(plain_reading(form[1])) is None
+        return f" ({form[0]}; write {form[1]})" if valid else f" ({form[0]})"
+    wanted = text.strip().lower()
+    for level, named in sorted((scale.levels or {}).items()):
+        label = named.label.strip().lower()
+        if wanted in (label, label.split(":")[0].strip()):
+            return f" ({excerpt(text)} is the label of level {level}: write {level})"
     return ""
 
 
@@ -139,14 +179,18 @@ def neither(data: Any) -> str:
     return f"neither a rubric nor a case: a rubric has a 'features' key, a case a 'rubric' or 'codings' key{hint}"
 
 
-def closest(name: str, known: set[str]) -> str:
-    """'did you mean X?' for the closest known id, else the list of known ids."""
-    close = difflib.get_close_matches(name, sorted(known), n=1)
-    if close:
-        return f"did you mean {close[0]!r}?"
-    shown = sorted(known)[:_SHOWN]
-    more = f" and {len(known) - _SHOWN} more" if len(known) > _SHOWN else ""
-    return f"known: {', '.join(shown) or 'none'}{more}"
+def closest(name: str, known: Iterable[str], noun: str = "known", cutoff: float = CLOSE) -> str:
+    """'did you mean X?' for the closest known id, else the list of known ids ('known: a, b and 3 more')."""
+    ids = sorted(set(known))
+    if close := suggestion(name, ids, cutoff):
+        return f"did you mean {close!r}?"
+    more = f" and {len(ids) - _SHOWN} more" if len(ids) > _SHOWN else ""
+    return f"{noun}: {', '.join(ids[:_SHOWN]) or 'none'}{more}"
+
+
+def unknown_case(name: str, known: Iterable[str]) -> str:
+    """After a case id that names no case: the case probably meant, else the cases there are."""
+    return closest(name, known, "cases", CLOSE_CASE)
 
 
 def _position(text: str, index: int) -> tuple[int, int]:
@@ -166,10 +210,15 @@ def yaml_syntax(text: str, exc: yaml.YAMLError, too_deep: str) -> tuple[int, int
     at = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     if "exceeded maximum nesting depth" in str(exc.problem):
         return (*at, too_deep)
+    if (diagnosis := diagnose(text, exc)) is not None:
+        return (*at, f"YAML syntax: {diagnosis}")
     message = f"YAML syntax: {exc.problem or exc.context}"
     if message.endswith("found undefined alias") and exc.problem_mark is not None:  # libyaml omits the name
-        message += " " + excerpt((text[exc.problem_mark.index :].split(maxsplit=1) or [""])[0].rstrip(",]}")).strip(
-            "'\""
+        name = excerpt((text[exc.problem_mark.index :].split(maxsplit=1) or [""])[0].rstrip(",]}")).strip("'\"")
+        return (
+            *at,
+            f"YAML syntax: {name} reads as an alias of an anchor {name.replace('*', '&', 1)} that is not defined:"
+            " if it is text, put the whole value in quotes",
         )
     started = exc.context_mark
     if exc.context and exc.problem and exc.problem.startswith("but "):  # "expected one document, but found ..."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,11 +17,14 @@ from signalscore.engine import score_codings
 from signalscore.errors import InputError, Problem, UsageError, excerpt
 from signalscore.inputs import Scope
 from signalscore.loader import kind_of, validate_model, yaml_files
-from signalscore.render import grid, markup_of, plain, to_json
+from signalscore.render import grid, markup_of, plain, terminal_width, to_json
+from signalscore.render.changes import signed
+from signalscore.render.fitting import Layout
 from signalscore.rubric import Rubric, rubric_issues
 from signalscore.rubric_diff import Change
 
 MOVE_COLUMNS = ["case", "old", "new", "change", "old_rank", "new_rank", "moved"]
+CHANGE_COLUMNS = ["item", "id", "change", "old", "new"]
 
 
 def read_rubric(path: Path, follow_links: bool = False) -> Rubric:
@@ -127,6 +130,52 @@ def rescore(cases: Sequence[Case], old: Rubric, new: Rubric) -> Rescored:
     return Rescored(moves[MOVE_COLUMNS].reset_index(drop=True), notes)
 
 
+@dataclass(frozen=True)
+class RubricDiff:
+    """Two versions of a rubric: what changed, and the cases scored under both (the `diff` command's data).
+
+    `warnings`: what the choice of codings warns about; `skipped`: cases coded against other rubrics.
+    """
+
+    old: Rubric
+    new: Rubric
+    changes: list[Change]
+    rescored: Rescored
+    files: list[Path]
+    warnings: list[str]
+    skipped: int
+
+
+def diff_rubrics(
+    old: Path,
+    new: Path,
+    paths: Sequence[Path],
+    follow_links: bool = False,
+    coder: str | None = None,
+    warn: Callable[[list[str]], object] | None = None,
+) -> RubricDiff:
+    """Read both rubric files and the cases under the paths, and score the cases of either rubric under both.
+
+    warn: called with the warnings about the choice of codings as soon as they are known (before any error).
+    """
+    from signalscore.coders import choose
+    from signalscore.rubric_diff import rubric_changes
+
+    before, after = read_rubric(old, follow_links), read_rubric(new, follow_links)
+    cases, files = read_cases(paths, follow_links)
+    choice = choose(cases, coder)
+    if warn is not None:
+        warn(choice.warnings)
+    ids = {before.id, after.id}
+    chosen = [c for c in choice.cases if c.rubric in ids]
+    if not chosen:
+        where = " ".join(str(p) for p in paths)
+        raise UsageError(f"no cases of rubric {' or '.join(sorted(ids))} in {where}")
+    rescored = rescore(chosen, before, after)
+    changes = rubric_changes(before, after)
+    return RubricDiff(before, after, changes, rescored, files, choice.warnings, len(choice.cases) - len(chosen))
+
+
 def _title(old: Rubric, new: Rubric) -> str:
     return f"{old.id} {old.version} -> {new.id} {new.version}"
 
@@ -141,12 +190,16 @@ def render_diff(changes: list[Change], rescored: Rescored, old: Rubric, new: Rub
     if fmt == "csv":
         return grid(moves, fmt)
     mark = "### " if fmt == "markdown" else ""
-    table = pd.DataFrame([asdict(c) for c in changes], columns=["item", "id", "change", "old", "new"])
-    listed = grid(table, fmt) if changes else "no changes"
+    width = terminal_width()
+    table = pd.DataFrame([asdict(c) for c in changes], columns=CHANGE_COLUMNS)
+    listed = grid(table, fmt, width=width, layout=Layout(wrap=["old", "new"], keys=["id"])) if changes else "no changes"
+    shown = moves.assign(change=[signed(v, precision) for v in moves["change"]])
+    ids = [str(c) for c in moves["case"]]
+    layout = Layout(ids=ids, id_columns=["case"], keys=["case"])
     parts = [
         f"{mark}{markup_of(fmt).escape(f'Changes: {_title(old, new)}')}",
         listed,
         f"{mark}Cases, largest move first",
-        grid(moves, fmt, precision),
+        grid(shown, fmt, precision, width=width, layout=layout, verbatim=["change"]),
     ]
     return "\n\n".join(parts) + "\n"

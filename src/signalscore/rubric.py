@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 from functools import cached_property
 from itertools import pairwise
@@ -12,6 +11,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from signalscore.errors import Issue, excerpt
 from signalscore.errors import number as shown
+from signalscore.messages import suggestion
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 FeatureId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -252,8 +252,8 @@ def _undeclared(noun: str, name: str, declared: list[str]) -> str:
     """Why a named dimension or reference is not there, with the closest declared id."""
     if not declared:
         return f"{noun} {excerpt(name)} is not declared (the rubric declares no {noun}s)"
-    close = difflib.get_close_matches(name, declared, n=1)
-    hint = f"did you mean {close[0]!r}?" if close else f"declared: {', '.join(declared)}"
+    close = suggestion(name, declared)
+    hint = f"did you mean {close!r}?" if close else f"declared: {', '.join(declared)}"
     return f"{noun} {excerpt(name)} is not declared ({hint})"
 
 

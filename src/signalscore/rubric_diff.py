@@ -59,7 +59,7 @@ def _scale_changes(fid: str, old: Scale, new: Scale) -> Iterator[Change]:
         for level in sorted(set(old.levels) | set(new.levels)):
             a, b = _level_text(old, level), _level_text(new, level)
             if a != b:
-                yield Change("feature", fid, f"level {level}", a, b)
+                yield Change("feature", fid, f"level {level}", a, b or "removed")
 
 
 # A change to or from a penalty changes what absence means (DESIGN.md section 9): say so.

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from signalscore.codings import CONFIDENCE_WORDS, STATUS_WORDS, Codings
+from signalscore.frame import typed
 from signalscore.rubric import Rubric
 
 CASE_KEYS = ["score", "score_low", "score_high", "coverage", "rank"]
@@ -126,19 +127,22 @@ class Scores:
         return self._by_rubric.get(rubric_id)
 
     def _concat(self, frames: list[pd.DataFrame]) -> pd.DataFrame:
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        joined = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        return typed(joined, [p.rubric for p in self.parts])
 
     @cached_property
     def cases(self) -> pd.DataFrame:
-        """A row per case: rubric, case, title, sender, recipient, episode, period, score, bounds, coverage, rank."""
+        """A row per case: rubric, case, title, sender, recipient, episode, period (datetime64), score, bounds,
+        coverage, rank."""
         return self._concat([p.case_frame() for p in self.parts])
 
     @cached_property
     def dimensions(self) -> pd.DataFrame:
-        """A row per case and dimension: rubric, case, dimension, score."""
+        """A row per case and dimension: rubric, case, dimension (ordered categorical, rubric order), score."""
         return self._concat([p.dimension_frame() for p in self.parts])
 
     @cached_property
     def features(self) -> pd.DataFrame:
-        """A row per case and feature: status, value, confidence, normalized, signal, weight, contribution."""
+        """A row per case and feature (feature and dimension ordered categoricals, rubric order): status, value,
+        confidence, normalized, signal, weight, contribution."""
         return self._concat([p.feature_frame() for p in self.parts])

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Iterable
+from pathlib import Path
 
 import yaml
 
+from signalscore.document import parse_text
 from signalscore.errors import UsageError
+from signalscore.inputs import MAX_BYTES, Scope, Unreadable, read_limited, yaml_files
 from signalscore.rubric import Dimension, Feature, Rubric, Scale
 from signalscore.safe_text import one_line
 
@@ -15,6 +19,7 @@ WIDTH = 100
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")  # matched whole (fullmatch): no trailing newline slips through
 # A key or slug written plain only when every YAML reader takes it as that same string.
 _PLAIN = re.compile(r"[a-z][a-z0-9_-]*")
+EXAMPLE_SOURCE = "source-1"  # the id the commented examples use, so that uncommenting them gives a valid case
 _WORDS = frozenset({"y", "yes", "n", "no", "on", "off", "true", "false", "null"})
 
 
@@ -89,9 +94,9 @@ def _feature(feature: Feature) -> list[str]:
     lines += [
         "    value: unknown",
         "    # confidence: medium  # high | medium | low",
-        "    # rationale: ...",
+        '    # rationale: "..."',
         "    # evidence:",
-        "    #   - source: SOURCE-ID  # an id from sources above",
+        f"    #   - source: {EXAMPLE_SOURCE}  # the id of a source above",
         '    #     quote: "..."',
     ]
     return lines
@@ -135,16 +140,42 @@ def case_template(
         f"id: {_plain(case_id)}",
         f"rubric: {_plain(rubric.id)}",
         *(f"{option}: {_scalar(text)}" for option, text in values.items()),
-        "# episode: ...",
-        "# period: {start: YYYY-MM-DD, end: YYYY-MM-DD}",
-        "# coder: ...",
-        "# summary: ...",
-        "sources: []",
+        '# episode: "..."',
+        "# period: {start: 2008-08-01, end: 2008-10-31}  # dates as YYYY-MM-DD",
+        '# coder: "..."',
+        '# summary: "..."',
+        "# The documents that evidence quotes: uncomment the lines below (they read as written) and fill them in.",
         "# sources:",
-        "#   - id: SOURCE-ID  # lowercase letters, digits and dashes",
+        f"#   - id: {EXAMPLE_SOURCE}  # lowercase letters, digits and dashes",
         '#     title: "..."',
-        "#     publisher: ...",
-        "#     date: YYYY-MM-DD",
-        "#     url: ...",
+        '#     publisher: "..."',
+        "#     date: 2008-08-28  # YYYY-MM-DD",
+        "#     url: https://example.org/",
     ]
     return "\n".join(head + _codings(rubric)) + "\n"
+
+
+def file_of_case(case_id: str, folders: Iterable[Path]) -> Path | None:
+    """The first case file below the folders whose id is case_id; a file that does not name it is not parsed,
+    and one that cannot be read or parsed is skipped (validate reports it)."""
+    found = [f for f in folders if f.is_dir()]
+    for path in yaml_files(found, Scope.of(found))[0]:
+        try:
+            text = read_limited(path, MAX_BYTES).decode("utf-8-sig")
+        except (OSError, Unreadable, UnicodeDecodeError):
+            continue
+        if case_id not in text:
+            continue
+        data = parse_text(str(path), text)[0].data
+        if isinstance(data, dict) and "features" not in data and data.get("id") == case_id:
+            return path
+    return None
+
+
+def refuse_used_id(case_id: str, folders: Iterable[Path]) -> None:
+    """A usage error when a case of the workspace already has this id, naming its file."""
+    if (used := file_of_case(case_id, folders)) is not None:
+        raise UsageError(
+            f"case id {case_id!r} is already used by {used}: choose another id"
+            " (a second coder's coding of that case is a copy of that file with its own coder:)"
+        )

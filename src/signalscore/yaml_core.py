@@ -92,24 +92,39 @@ _WORDS = {"yes": "true", "no": "false", "on": "true", "off": "false", "y": "true
 
 def yaml11_reading(text: str, booleans: bool = True) -> str | None:
     """How to write what a YAML 1.1 tool would have read as a number (or boolean), if the text is such a form."""
+    form = yaml11_form(text, booleans)
+    return f"{form[0]}; write {form[1]}" if form else None
+
+
+def yaml11_form(text: str, booleans: bool = True) -> tuple[str, str] | None:
+    """Why text that a YAML 1.1 tool reads as a number (or boolean) is text here, and what to write instead."""
     if booleans and text.lower() in _WORDS:
-        return f"{text} is text in YAML 1.2; write {_WORDS[text.lower()]}"
+        return f"{text} is text in YAML 1.2", _WORDS[text.lower()]
     if _LEADING_ZERO.fullmatch(text):
-        return f"with a leading zero it is text, not octal or decimal; write {int(text)}"
+        return "with a leading zero it is text, not octal or decimal", str(int(text))
     if match := _BINARY.fullmatch(text):
-        return f"0b numbers are text; write {match[1]}{int(match[2].replace('_', ''), 2)}"
+        return "0b numbers are text", f"{match[1]}{int(match[2].replace('_', ''), 2)}"
     if match := _SEXAGESIMAL.fullmatch(text):
         value = 0
         for part in match[2].replace("_", "").split(":"):
             value = value * 60 + int(part)
         fraction = (match[3] or "").replace("_", "")
-        return f"base-60 numbers are text; write {match[1]}{value}{fraction}"
+        return "base-60 numbers are text", f"{match[1]}{value}{fraction}"
     if "_" in text and _UNDERSCORED.fullmatch(text):
-        return f"numbers with _ are text; write {text.replace('_', '')}"
+        return "numbers with _ are text", text.replace("_", "")
     return None
 
 
 _READER = CoreLoader("")  # only its resolver is used: how signalscore reads a plain scalar
+
+
+def plain_reading(text: str) -> Any:
+    """What text reads as when written plain (unquoted): a number or a boolean, else None (it stays text)."""
+    reader = _READERS.get(_READER.resolve(yaml.ScalarNode, text, (True, False)))
+    try:
+        return reader(text) if reader else None
+    except ValueError:
+        return None
 
 
 class CoreDumper(yaml.SafeDumper):

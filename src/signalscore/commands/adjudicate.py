@@ -9,19 +9,30 @@ import typer
 
 from signalscore.cli import FollowLinks, NoCacheOpt, Paths, RubricsDir, app, guard, load_corpus, names
 from signalscore.errors import UsageError
+from signalscore.messages import CLOSE_CASE, closest
 
 DraftOpt = Annotated[
-    Path, typer.Option("--output", "-o", help="The draft case file to write (never overwritten).", show_default=False)
+    Path,
+    typer.Option(
+        "--output", "-o", metavar="FILE", help="The draft case file to write (never overwritten).", show_default=False
+    ),
 ]
 AdjudicatorOpt = Annotated[
     str | None,
-    typer.Option("--coder", help="Who adjudicates (the draft's coder; not one of the coders).", show_default=False),
+    typer.Option(
+        "--coder",
+        metavar="CODER",
+        help="Who adjudicates (the draft's coder; not one of the coders).",
+        show_default=False,
+    ),
 ]
 
 
 @app.command()
 def adjudicate(
-    case: Annotated[str, typer.Argument(help="The case id coded by two or more coders.", show_default=False)],
+    case: Annotated[
+        str, typer.Argument(metavar="CASE", help="The case id coded by two or more coders.", show_default=False)
+    ],
     output: DraftOpt,
     paths: Paths = None,
     rubrics_dir: RubricsDir = Path("rubrics"),
@@ -43,9 +54,8 @@ def adjudicate(
         codings = independent(corpus.cases).get(case)
         if codings is None:
             coded = sorted(independent(corpus.cases))
-            raise UsageError(
-                f"case {case!r} is not coded by two or more coders in {names(paths)} (such cases: {', '.join(coded) or 'none'})"
-            )
+            such = closest(case, coded, "such cases", CLOSE_CASE)
+            raise UsageError(f"case {case!r} is not coded by two or more coders in {names(paths)} ({such})")
         from signalscore.adjudication import draft
 
         ordered = dict(sorted(codings.items()))

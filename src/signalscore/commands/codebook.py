@@ -12,7 +12,9 @@ from signalscore.cli import FollowLinks, OutputOpt, RubricsDir, app, emit, guard
 
 @app.command()
 def codebook(
-    rubric: Annotated[str, typer.Argument(help="The rubric: a file path or a rubric id.", show_default=False)],
+    rubric: Annotated[
+        str, typer.Argument(metavar="RUBRIC", help="The rubric: a file path or a rubric id.", show_default=False)
+    ],
     rubrics_dir: RubricsDir = Path("rubrics"),
     follow_links: FollowLinks = False,
     output: OutputOpt = None,

@@ -11,7 +11,6 @@ import typer
 from signalscore.cli import (
     CoderOpt,
     FollowLinks,
-    Format,
     FormatOpt,
     OutputOpt,
     Paths,
@@ -19,21 +18,21 @@ from signalscore.cli import (
     app,
     emit,
     guard,
-    names,
+    output_format,
     print_notes,
 )
-from signalscore.errors import UsageError
 from signalscore.safe_text import one_line
 
-RubricFile = Annotated[Path, typer.Argument(help="A rubric file.", show_default=False)]
+OldRubric = Annotated[Path, typer.Argument(metavar="OLD", help="The rubric file before.", show_default=False)]
+NewRubric = Annotated[Path, typer.Argument(metavar="NEW", help="The rubric file after.", show_default=False)]
 
 
 @app.command()
 def diff(
-    old: RubricFile,
-    new: RubricFile,
+    old: OldRubric,
+    new: NewRubric,
     paths: Paths = None,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     precision: PrecisionOpt = 1,
     follow_links: FollowLinks = False,
@@ -42,25 +41,15 @@ def diff(
     """Compare two versions of a rubric: what changed, and each case's score and rank under both."""
 
     def body() -> None:
-        from signalscore.coders import choose
-        from signalscore.rescore import read_cases, read_rubric, render_diff, rescore
-        from signalscore.rubric_diff import rubric_changes
+        form = output_format(fmt, output)
+        from signalscore.rescore import diff_rubrics, render_diff
 
-        before, after = read_rubric(old, follow_links), read_rubric(new, follow_links)
-        cases, files = read_cases(paths or [Path("cases")], follow_links)
-        choice = choose(cases, coder)
-        print_notes(choice.warnings)
-        cases = choice.cases
-        ids = {before.id, after.id}
-        chosen = [c for c in cases if c.rubric in ids]
-        if not chosen:
-            raise UsageError(f"no cases of rubric {' or '.join(sorted(ids))} in {names(paths)}")
-        if skipped := len(cases) - len(chosen):
-            print(f"note: skipped {skipped} case(s) coded against other rubrics", file=sys.stderr)
-        rescored = rescore(chosen, before, after)
-        for note in rescored.notes:
+        found = diff_rubrics(old, new, paths or [Path("cases")], follow_links, coder, print_notes)
+        if found.skipped:
+            print(f"note: skipped {found.skipped} case(s) coded against other rubrics", file=sys.stderr)
+        for note in found.rescored.notes:
             print(one_line(f"note: {note}"), file=sys.stderr)
-        text = render_diff(rubric_changes(before, after), rescored, before, after, fmt.value, precision)
-        emit(text, output, [old, new, *files])
+        text = render_diff(found.changes, found.rescored, found.old, found.new, form, precision)
+        emit(text, output, [old, new, *found.files])
 
     guard(body)

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from signalscore.cli import Format, FormatOpt, OutputOpt, PrecisionOpt, RubricsDir, app, emit, guard
+from signalscore.cli import FormatOpt, OutputOpt, PrecisionOpt, RubricsDir, app, emit, guard, output_format
 from signalscore.errors import UsageError
 
 events_app = typer.Typer(
@@ -142,13 +142,14 @@ def panel(
     engine: EngineOpt = EngineName.duckdb,
     memory_limit: MemoryOpt = None,
     spark_master: MasterOpt = "local[*]",
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     precision: PrecisionOpt = 1,
 ) -> None:
     """Code and score every dyad and window at once: one row per dyad and window."""
 
     def body() -> None:
+        form = output_format(fmt, output)
         chosen = _engine(engine, memory_limit, spark_master)
         from signalscore.events.jobs import panel_text
 
@@ -161,7 +162,7 @@ def panel(
             _period(period),
             _dyads(dyads),
             every.value,
-            fmt.value,
+            form,
             precision,
         )
         emit(text, output, [*events, mapping])

@@ -27,13 +27,16 @@ def _schema_hint(output: Path | None) -> str:
 def new_case(
     case_id: Annotated[str, typer.Argument(metavar="ID", help="The new case's id (a slug).", show_default=False)],
     rubric: Annotated[
-        str, typer.Option("--rubric", "-r", help="The rubric to code against (a file path or a rubric id).")
+        str,
+        typer.Option(
+            "--rubric", "-r", metavar="RUBRIC", help="The rubric to code against (a file path or a rubric id)."
+        ),
     ],
     rubrics_dir: RubricsDir = Path("rubrics"),
     follow_links: FollowLinks = False,
-    title: Annotated[str, typer.Option(help="The case title.")] = "TODO: title",
-    sender: Annotated[str, typer.Option(help="The signalling state.")] = "TODO: sender",
-    recipient: Annotated[str, typer.Option(help="The state signalled to.")] = "TODO: recipient",
+    title: Annotated[str, typer.Option(metavar="TEXT", help="The case title.")] = "TODO: title",
+    sender: Annotated[str, typer.Option(metavar="STATE", help="The signalling state.")] = "TODO: sender",
+    recipient: Annotated[str, typer.Option(metavar="STATE", help="The state signalled to.")] = "TODO: recipient",
     output: OutputOpt = None,
 ) -> None:
     """Write a case file listing every feature of the rubric as `value: unknown`, with levels and guidance."""
@@ -41,8 +44,10 @@ def new_case(
     def body() -> None:
         from signalscore.files import write_new
         from signalscore.loader import load
-        from signalscore.template import case_template
+        from signalscore.template import case_template, refuse_used_id
 
+        if output is None or not output.exists():  # else refused below as a file that exists
+            refuse_used_id(case_id, [Path("cases")])  # the workspace's cases, as every command reads them
         chosen = next(
             iter(load([], rubric=rubric, rubrics_dir=rubrics_dir, follow_links=follow_links).rubrics.values())
         )

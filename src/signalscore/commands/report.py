@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from signalscore.cli import (
+    CaseOpt,
     CoderOpt,
     FollowLinks,
     NoCacheOpt,
@@ -20,17 +22,27 @@ from signalscore.cli import (
     scoring_corpus,
 )
 from signalscore.commands.compare import BaselineOpt, MaxCasesOpt
-from signalscore.errors import UsageError
+from signalscore.options import DRAWS, REPORT_DRAWS, check_draws
 
 ReportOpt = Annotated[
     Path,
     typer.Option(
         "--output",
         "-o",
+        metavar="FILE",
         help="report.html (self-contained) or report.md (writes report.png beside it).",
         show_default=False,
     ),
 ]
+ReportDraws = Annotated[
+    int,
+    typer.Option(
+        "--draws",
+        help=f"Draws of the section on how sure the ranking is (as `sensitivity`), 0 or {DRAWS[0]:,} to "
+        f"{DRAWS[1]:,}; 0 leaves it out.",
+    ),
+]
+ReportSeed = Annotated[int, typer.Option("--seed", min=0, help="Seed of those draws: the same seed, the same report.")]
 
 
 @app.command()
@@ -42,31 +54,33 @@ def report(
     follow_links: FollowLinks = False,
     no_cache: NoCacheOpt = False,
     coder: CoderOpt = None,
+    case: CaseOpt = None,
     baseline: BaselineOpt = None,
     precision: PrecisionOpt = 1,
     max_cases: MaxCasesOpt = 50,
+    draws: ReportDraws = REPORT_DRAWS,
+    seed: ReportSeed = 0,
 ) -> None:
-    """Write a report: rubric and weights, comparison, what changed, a chart, every case with its evidence."""
+    """Write a report: rubric and weights, comparison, a chart, how sure the ranking is, every case explained."""
 
     def body() -> None:
-        from signalscore.api import score as score_corpus
-        from signalscore.compare import compare_all
-        from signalscore.files import target, write_files
-        from signalscore.report import REPORT_FORMATS, build_report
+        from signalscore.files import target
+        from signalscore.report import make_report, report_files, save_report
 
-        fmt = REPORT_FORMATS.get(output.suffix.lower())
-        if fmt is None:
-            raise UsageError(f"--output {output}: name a .html or .md file")
-        corpus = scoring_corpus(paths, rubric, rubrics_dir, follow_links, no_cache, coder)
-        chart = output.with_suffix(".png")
-        files = [chart, output] if fmt == "markdown" else [output]
+        fmt, files = report_files(output)
+        check_draws(draws, off=True)
+        corpus = scoring_corpus(paths, rubric, rubrics_dir, follow_links, no_cache, coder, case)
         for path in files:  # before the work of drawing: a target that cannot be written fails fast
             target(path, corpus.inputs)
-        scores = score_corpus(corpus)
-        comps = compare_all(scores, corpus.rubrics, baseline)
-        made = build_report(corpus, scores, comps, fmt, precision, chart.name, max_cases)
-        data = {chart: made.chart, output: made.text.encode("utf-8")}
-        # The chart first, so the report never points at a missing image; both or neither.
-        write_files([(path, data[path]) for path in files], corpus.inputs)
+        made = make_report(corpus, fmt, output.with_suffix(".png").name, baseline, precision, max_cases, draws, seed)
+        for path, size in save_report(made, files, corpus.inputs):
+            print(f"wrote {path} ({size_text(size)})", file=sys.stderr)
 
     guard(body)
+
+
+def size_text(size: int) -> str:
+    """A file size for people: 812 bytes, 123 KB, 4.5 MB."""
+    if size < 1000:
+        return f"{size} bytes"
+    return f"{size / 1000:.0f} KB" if size < 1_000_000 else f"{size / 1_000_000:.1f} MB"

@@ -20,7 +20,7 @@ class Kind(StrEnum):
 
 @app.command()
 def schema(
-    kind: Annotated[Kind, typer.Argument(help="rubric, case or mapping.", show_default=False)],
+    kind: Annotated[Kind, typer.Argument(metavar="KIND", help="rubric, case or mapping.", show_default=False)],
     output: OutputOpt = None,
 ) -> None:
     """Print the JSON Schema of rubric, case or mapping files, for editors and other validators."""

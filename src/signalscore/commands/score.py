@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from signalscore.cli import (
+    CaseOpt,
     CoderOpt,
     FollowLinks,
-    Format,
     FormatOpt,
     NoCacheOpt,
     OutputOpt,
@@ -18,6 +18,7 @@ from signalscore.cli import (
     app,
     emit,
     guard,
+    output_format,
     scoring_corpus,
 )
 
@@ -30,18 +31,20 @@ def score(
     follow_links: FollowLinks = False,
     no_cache: NoCacheOpt = False,
     coder: CoderOpt = None,
-    fmt: FormatOpt = Format.table,
+    case: CaseOpt = None,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     precision: PrecisionOpt = 1,
 ) -> None:
     """Score cases: one row per case with score, bounds, coverage, rank and dimension scores."""
 
     def body() -> None:
+        form = output_format(fmt, output)
         from signalscore.api import score as score_corpus
         from signalscore.render import render_scores
 
-        corpus = scoring_corpus(paths, rubric, rubrics_dir, follow_links, no_cache, coder)
-        text = render_scores(score_corpus(corpus), corpus.rubrics, fmt.value, precision)
+        corpus = scoring_corpus(paths, rubric, rubrics_dir, follow_links, no_cache, coder, case)
+        text = render_scores(score_corpus(corpus), corpus.rubrics, form, precision)
         emit(text, output, corpus.inputs)
 
     guard(body)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TextIO
@@ -11,9 +10,9 @@ from typing import Annotated, Any, TextIO
 import typer
 
 from signalscore.cli import (
+    CaseOpt,
     CoderOpt,
     FollowLinks,
-    Format,
     FormatOpt,
     NoCacheOpt,
     OutputOpt,
@@ -24,29 +23,36 @@ from signalscore.cli import (
     app,
     emit,
     guard,
+    output_format,
     scoring_corpus,
 )
 from signalscore.errors import UsageError
+from signalscore.options import DRAWS, MAX_MEMORY, SOBOL_SAMPLES, check_sensitivity
+from signalscore.progress import Line
 
-# Bounds of the options: outside them a run is either meaningless or would not end.
-DRAWS = (100, 10_000_000)
-SOBOL_SAMPLES = (64, 1 << 20)
-
-Draws = Annotated[int, typer.Option("--draws", help=f"Monte Carlo draws, {DRAWS[0]:,} to {DRAWS[1]:,}.")]
-Seed = Annotated[int, typer.Option("--seed", min=0, help="Random seed: the same seed gives the same output.")]
+Draws = Annotated[int, typer.Option("--draws", metavar="N", help=f"Monte Carlo draws, {DRAWS[0]:,} to {DRAWS[1]:,}.")]
+Seed = Annotated[
+    int, typer.Option("--seed", metavar="N", min=0, help="Random seed: the same seed gives the same output.")
+]
 Spread = Annotated[
-    float, typer.Option("--weight-spread", help="Each raw weight is multiplied by U[1-F, 1+F]; 0 <= F < 1.")
+    float,
+    typer.Option("--weight-spread", metavar="F", help="Each raw weight is multiplied by U[1-F, 1+F]; 0 <= F < 1."),
 ]
 SobolPair = Annotated[
-    tuple[str, str] | None,
+    str | None,
     typer.Option(
-        "--sobol-pair", help="Sobol indices of score(A) - score(B). Default: the two best cases.", show_default=False
+        "--sobol-pair",
+        metavar="A,B",
+        help="Sobol indices of score(A) - score(B): two case ids joined by a comma (or a colon). "
+        "Default: the two best cases.",
+        show_default=False,
     ),
 ]
 SobolSamples = Annotated[
     int,
     typer.Option(
         "--sobol-samples",
+        metavar="N",
         help=f"Sobol base samples, a power of 2 from {SOBOL_SAMPLES[0]} to {SOBOL_SAMPLES[1]:,}; 0 skips Sobol.",
     ),
 ]
@@ -54,6 +60,7 @@ MaxMemory = Annotated[
     str,
     typer.Option(
         "--max-memory",
+        metavar="SIZE",
         help="Refuse, before starting, a run estimated to need more memory than this (e.g. 512MB, 16GB).",
     ),
 ]
@@ -77,106 +84,75 @@ def sensitivity(
     follow_links: FollowLinks = False,
     no_cache: NoCacheOpt = False,
     coder: CoderOpt = None,
+    case: CaseOpt = None,
     draws: Draws = 10_000,
     seed: Seed = 0,
     weight_spread: Spread = 0.5,
     sobol_pair: SobolPair = None,
     sobol_samples: SobolSamples = 1024,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     precision: PrecisionOpt = 1,
-    max_memory: MaxMemory = "4GB",
+    max_memory: MaxMemory = MAX_MEMORY,
     coders: CodersFlag = False,
 ) -> None:
     """How sure is the ranking: score and rank spread over draws, break-even weights, Sobol indices."""
 
     def body() -> None:
+        form = output_format(fmt, output)
         from signalscore.sensitivity.budget import parse_bytes
         from signalscore.sensitivity.montecarlo import Settings
         from signalscore.sensitivity.output import render
 
-        check_options(weight_spread, sobol_samples, draws)
+        check_sensitivity(weight_spread, sobol_samples, draws)
+        pair = sobol_pair_of(sobol_pair)
         limit = parse_bytes(max_memory)
-        corpus = scoring_corpus(paths, rubric, rubrics_dir, follow_links, no_cache, coder)
+        corpus = scoring_corpus(paths, rubric, rubrics_dir, follow_links, no_cache, coder, case)
         settings = Settings(draws=draws, seed=seed, spread=weight_spread)
-        reports = run(corpus, settings, sobol_pair, sobol_samples, limit)
-        text = render(reports, fmt.value, precision)
+        reports = run(corpus, settings, pair, sobol_samples, limit)
+        text = render(reports, form, precision)
         if coders:
-            from signalscore.sensitivity.coders import with_coders
+            from signalscore.sensitivity.coders import coder_spreads, with_coders
 
-            text = with_coders(text, coder_spreads(corpus, settings, limit), fmt.value, precision)
+            text = with_coders(text, coder_spreads(corpus, settings, limit), form, precision)
         emit(text, output, corpus.inputs)
 
     guard(body)
 
 
-def check_options(spread: float, samples: int, draws: int) -> None:
-    """Usage errors the option types cannot express."""
-    if not 0 <= spread < 1:
-        raise UsageError(f"--weight-spread must be at least 0 and below 1 (got {spread:g})")
-    low, high = SOBOL_SAMPLES
-    if samples and (samples & (samples - 1) or not low <= samples <= high):
-        raise UsageError(
-            f"--sobol-samples must be 0 or a power of 2 from {low} to {high:,}, such as 512 or 1024 (got {samples})"
-        )
-    if not DRAWS[0] <= draws <= DRAWS[1]:
-        raise UsageError(f"--draws must be from {DRAWS[0]:,} to {DRAWS[1]:,} (got {draws:,})")
+def sobol_pair_of(value: str | None) -> tuple[str, str] | None:
+    """The two case ids of --sobol-pair A,B (or A:B); a usage error for anything else."""
+    if value is None:
+        return None
+    if value.startswith("-"):
+        raise UsageError(f"--sobol-pair needs two case ids as A,B, not the option {value!r}")
+    parts = [p.strip() for p in value.replace(":", ",").split(",")]
+    if len(parts) != 2 or not all(parts):
+        raise UsageError(f"--sobol-pair takes two case ids joined by a comma, such as A,B (got {value!r})")
+    return parts[0], parts[1]
 
 
 def run(corpus: Any, settings: Any, pair: tuple[str, str] | None, samples: int, limit: int) -> list[Any]:
-    """One report per rubric; with --sobol-pair, Sobol only for the rubric that scores both cases.
+    """One report per rubric (signalscore.sensitivity.analysis.analyze_corpus), with a progress bar on a terminal."""
+    from signalscore.sensitivity.analysis import analyze_corpus
 
-    Every rubric's memory is estimated before any is analysed: a run too big is refused whole, at once.
-    """
-    from signalscore.api import collected
-    from signalscore.sensitivity.analysis import PAIRWISE_CASES, analyze
-    from signalscore.sensitivity.budget import Size, check
-
-    groups = {rid: [c for c in corpus.cases if corpus.rubric_for(c).id == rid] for rid in corpus.rubrics}
-    groups = {rid: cases for rid, cases in groups.items() if cases}
-    if pair is not None and not any({c.id for c in cases} >= set(pair) for cases in groups.values()):
-        raise UsageError(f"--sobol-pair: no rubric scores both {pair[0]!r} and {pair[1]!r}")
-    sobol = {rid: samples if pair is None or {c.id for c in cases} >= set(pair) else 0 for rid, cases in groups.items()}
-    for rid, cases in groups.items():
-        check(rid, Size.of(corpus.rubrics[rid], len(cases), settings.draws, sobol[rid], PAIRWISE_CASES), limit)
-    reports = []
-    for rid, cases in groups.items():
-        r = corpus.rubrics[rid]
-        reports.append(analyze(r, collected(corpus, r, cases), settings, (pair, sobol[rid]), progress_bar(sys.stderr)))
-    return reports
-
-
-def coder_spreads(corpus: Any, settings: Any, limit: int) -> list[Any]:
-    """Per rubric, the spread of each case coded by two or more coders with the coder drawn (--coders)."""
-    from signalscore.agreement import independent
-    from signalscore.sensitivity.coders import coder_spread
-
-    loaded = corpus.source or corpus
-    spreads = []
-    for rid, r in loaded.rubrics.items():
-        units = independent([c for c in loaded.cases if loaded.rubric_for(c).id == rid])
-        rows = sum(len(held) for held in units.values())
-        if rows * settings.draws * 8 * 2 > limit:  # the scores of every draw of every coding, and a copy
-            raise UsageError(f"--coders: {rows} codings x {settings.draws:,} draws need more than --max-memory")
-        if units:
-            spreads.append(coder_spread(r, units, settings))
-    return spreads
+    return analyze_corpus(corpus, settings, (pair, samples), limit, lines=progress_lines)
 
 
 def progress_bar(stream: TextIO, width: int = 30) -> Callable[[int, int], None] | None:
     """A progress bar on a terminal for runs longer than PROGRESS_AFTER seconds; None when not a terminal."""
-    if not stream.isatty():
+    return progress_line(stream, width).bar if stream.isatty() else None
+
+
+def progress_lines(samples: int, cases: int) -> Line | None:
+    """One rubric's progress line on a terminal (None elsewhere): the draws' bar, then the Sobol step's seconds."""
+    if not sys.stderr.isatty():
         return None
-    start, shown = time.monotonic(), [False]
+    line = progress_line(sys.stderr)
+    line.then = f"Sobol indices, {samples:,} base samples" if samples and cases > 1 else None
+    return line
 
-    def update(done: int, total: int) -> None:
-        if not shown[0] and (done == total or time.monotonic() - start < PROGRESS_AFTER):
-            return
-        shown[0] = True
-        filled = width * done // total
-        stream.write(f"\rsimulating [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} draws")
-        if done == total:
-            stream.write("\r\033[K")
-        stream.flush()
 
-    return update
+def progress_line(stream: TextIO, width: int = 30) -> Line:
+    """The progress line of a run (drawn only on a terminal: see run)."""
+    return Line(stream, PROGRESS_AFTER, width)

@@ -27,6 +27,7 @@ def validate(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
+            metavar="PATHS",
             help="Rubric, case and mapping files or folders. Default: ./rubrics ./cases (and ./mappings if present)",
             show_default=False,
         ),
@@ -50,7 +51,7 @@ def validate(
             lint=True,
             parallel=True,
         )
-        warnings = sorted(corpus.warnings + lint(corpus))
+        warnings = sorted(set(corpus.warnings + lint(corpus)))  # a comment after a value is in both
         if strict and warnings:
             raise InputError([dataclasses.replace(w, severity="error") for w in warnings])
         print_problems(warnings)

@@ -9,6 +9,7 @@ import pandas as pd
 
 from signalscore.agreement import MIN_PAIRABLE, Agreement, Alpha, Disagreement
 from signalscore.case import Coding
+from signalscore.render.fitting import Layout
 from signalscore.render.markup import Markup, markup_of
 from signalscore.render.scores import heading, rubric_head
 from signalscore.render.tabular import fill, grid, terminal_width, to_json
@@ -123,9 +124,9 @@ def agreement_blocks(result: Agreement, fmt: str, precision: int, width: int, la
     blocks = [
         markup.heading(fill(markup.escape(heading(result.rubric)), wrap), 3),
         markup.paragraph([fill(markup.escape(about), wrap)]),
-        grid(alpha_frame(result), fmt, precision, width=width),
+        grid(alpha_frame(result), fmt, precision, width=width, layout=Layout(keys=["feature"])),
         legend(markup, wrap),
-        markup.heading("Disagreements, largest first (points: how far the score moves)", 4),
+        markup.heading(fill("Disagreements, largest first (points: how far the score moves)", wrap), 4),
     ]
     shown = result.disagreements[:largest] if largest is not None else result.disagreements
     table = disagreement_frame(shown, result.coders, precision)
@@ -139,7 +140,9 @@ def agreement_blocks(result: Agreement, fmt: str, precision: int, width: int, la
     if table.empty:
         blocks.append(markup.paragraph(["none"]))
     else:
-        blocks.append(grid(table, fmt, precision, width=width, shrink=[*result.coders, "feature"]))
+        ids = [str(c) for c in table["case"]]
+        layout = Layout(ids=ids, id_columns=["case"], shrink=result.coders, keys=["case", "feature"])
+        blocks.append(grid(table, fmt, precision, width=width, layout=layout))
     return blocks
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -13,9 +12,10 @@ from signalscore.compare import Comparison, head, top_movers
 from signalscore.render.changes import changes, signed
 from signalscore.render.compare_data import comparison_csv, comparison_json
 from signalscore.render.explain import shown_value
+from signalscore.render.fitting import Fitted, Layout, fit_table, widest
 from signalscore.render.markup import Markup, markup_of
 from signalscore.render.scores import heading
-from signalscore.render.tabular import drawer, fill, fit, terminal_width, to_json, widest
+from signalscore.render.tabular import drawer, fill, terminal_width, to_json
 
 LABEL = "feature"
 # Display formats summarise beyond this many cases per rubric: a table nobody could read otherwise.
@@ -91,38 +91,28 @@ def compare_frame(comp: Comparison, markup: Markup, precision: int, ids: bool = 
     return pd.DataFrame(rows, columns=columns)
 
 
-def common_prefix(ids: Sequence[str]) -> str:
-    """The leading part all ids share, up to a hyphen; empty when it would leave an id empty."""
-    prefix = os.path.commonprefix(list(ids))  # noqa: RUF071 -- ids are not paths; character-wise is meant
-    prefix = prefix[: prefix.rfind("-") + 1]
-    return prefix if len(ids) > 1 and all(len(i) > len(prefix) for i in ids) else ""
-
-
-def _table(comp: Comparison, fmt: str, precision: int, width: int) -> tuple[str, str]:
-    """The drawn table, and the prefix cut from the case ids to fit the width ('' if none was)."""
+def _table(comp: Comparison, fmt: str, precision: int, width: int) -> Fitted:
+    """The drawn table; too wide for the terminal, it gives way as render.fitting says: ids without their
+    shared prefix, rows named by feature id, then the columns in blocks of whole cases."""
     markup = markup_of(fmt)
     frame = compare_frame(comp, markup, precision)
     headers = ["" if c == LABEL else markup.escape(c) if c in comp.ids else markup.delta for c in frame.columns]
     draw = drawer(fmt, align=["left", *["right"] * (len(headers) - 1)])
     text = draw(frame, headers)
     if fmt != "table" or widest(text) <= width:
-        return text, ""
-    # Too wide: first drop the prefix every case id shares, then name rows by id, then cut the names.
-    prefix = common_prefix(comp.ids)
-    headers = [h.removeprefix(prefix) for h in headers]
-    if widest(text := draw(frame, headers)) > width:
-        text = fit(draw, compare_frame(comp, markup, precision, ids=True), headers, width, [LABEL])
-    return text, prefix
+        return Fitted(text, [])
+    groups = [[c, f"{markup.delta} {c}"] for c in comp.ids]
+    narrower = compare_frame(comp, markup, precision, ids=True)
+    layout = Layout(ids=list(comp.ids), keys=[LABEL], groups=groups, narrower=narrower)
+    return fit_table(draw, frame, headers, width, layout)
 
 
-def _legend(comp: Comparison, markup: Markup, prefix: str, width: int | None) -> str:
+def _legend(comp: Comparison, markup: Markup, notes: list[str], width: int | None) -> str:
     since = f"the baseline {comp.baseline}" if comp.baseline else "the case before"
     legend = f"Cells: value{markup.dot}points; n/a: does not apply; ?: unknown."
     if comp.pairs:
         legend += f" {markup.delta}: " + markup.escape(f"change in points from {since}.")
-    lines = [fill(legend, width)]
-    if prefix:
-        lines.append(fill(markup.escape(f"Case ids are shown without their common prefix {prefix}"), width))
+    lines = [fill(legend, width), *(fill(markup.escape(note), width) for note in notes)]
     return markup.paragraph(lines)
 
 
@@ -133,7 +123,7 @@ def _what_changed(
     items = []
     for change in changes(comp, precision, pairs):
         head = markup.escape(change.earlier) + markup.arrow + markup.escape(f"{change.later}: score {change.before}")
-        head += markup.arrow + markup.escape(f"{change.after} ({change.moved})")
+        head = fill(head + markup.arrow + markup.escape(f"{change.after} ({change.moved})"), width and width - 2)
         lines = [fill(markup.escape(s), width and width - 4) for s in change.sentences]
         items.append(head + "\n" + markup.items(lines))
     return markup.items(items)
@@ -161,10 +151,15 @@ def render_comparison(
     """One rubric's comparison: heading, table, legend, and what changed (summarised beyond max_cases)."""
     markup = markup_of(fmt)
     summarised = len(comp.ids) > max_cases
-    table, prefix = _table(head(comp, max_cases) if summarised else comp, fmt, precision, width)
+    table = _table(head(comp, max_cases) if summarised else comp, fmt, precision, width)
     wrap = width if fmt == "table" else None
     title = markup.heading(fill(markup.escape(heading(comp.rubric)), wrap), 3)
-    blocks = [title, table, _legend(comp, markup, prefix, wrap), _codings_note(comp, whose or {}, markup, wrap)]
+    blocks = [
+        title,
+        table.text,
+        _legend(comp, markup, table.notes, wrap),
+        _codings_note(comp, whose or {}, markup, wrap),
+    ]
     if summarised:
         blocks.append(_summary_note(comp, max_cases, markup, wrap))
     if comp.pairs:

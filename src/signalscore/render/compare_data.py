@@ -64,7 +64,9 @@ def comparison_json(comps: Sequence[Comparison], precision: int = 1) -> str:
     return to_json({"rubrics": [rubric_comparison_json(c, precision) for c in comps]})
 
 
-def _tidy(comp: Comparison) -> pd.DataFrame:
+def tidy_comparison(comp: Comparison) -> pd.DataFrame:
+    """One row per case (in column order) and feature: status, value as shown, points, the case it is compared
+    with and the change of its points from that case: what csv prints."""
     cells = comp.cells
     earlier = {b: a for a, b in comp.pairs}
     # Deltas as a case-by-feature array in column order (NaN for a case that is no pair's later case).
@@ -94,4 +96,4 @@ def _tidy(comp: Comparison) -> pd.DataFrame:
 
 def comparison_csv(comps: Sequence[Comparison]) -> str:
     """Tidy CSV: one row per case and feature, its points, and their change from the case it is compared with."""
-    return grid(pd.concat([_tidy(c) for c in comps], ignore_index=True), "csv")
+    return grid(pd.concat([tidy_comparison(c) for c in comps], ignore_index=True), "csv")

@@ -11,9 +11,10 @@ import pandas as pd
 from signalscore.case import Case
 from signalscore.codings import CONFIDENCE_WORDS, STATUS_WORDS
 from signalscore.engine import Scores
+from signalscore.render.fitting import Layout, abbreviate
 from signalscore.render.markup import Markup, markup_of
 from signalscore.render.scores import SHORT_HEADERS, case_json
-from signalscore.render.tabular import abbreviate, fill, grid, terminal_width, to_json
+from signalscore.render.tabular import fill, grid, terminal_width, to_json
 from signalscore.rubric import Rubric
 from signalscore.scores import Scored
 
@@ -147,12 +148,13 @@ def explain_json(scores: Scores, rubric: Rubric, case: Case, whose: Mapping[str,
     return to_json({"rubric": rubric.id, "case": data})
 
 
-def _explain_csv(scores: Scores, rubric: Rubric, case: Case) -> str:
+def explain_table(scores: Scores, rubric: Rubric, case: Case) -> pd.DataFrame:
+    """One case feature by feature with whole level labels, rationales and evidence: what csv prints."""
     frame = explain_frame(scores, rubric, case, full=True)
     plain = markup_of("csv")
     frame["rationale"] = [" ".join((case.coding(f).rationale or "").split()) for f in frame["feature"]]
     frame["evidence"] = [_quotes(case, f, plain) for f in frame["feature"]]
-    return grid(frame, "csv")
+    return frame
 
 
 def _quotes(case: Case, feature_id: str, markup: Markup) -> str:
@@ -172,7 +174,8 @@ def explain_blocks(
     """Heading, summary, table and evidence of one case, as blocks of markup in a display format."""
     markup = markup_of(fmt)
     frame = grouped(explain_frame(scores, rubric, case, full=fmt != "table"), rubric, markup)
-    table = grid(frame, fmt, precision, width=width, shrink=["level", "feature"], short=SHORT_HEADERS, marked=True)
+    layout = Layout(short=SHORT_HEADERS, shrink=["level"], keys=["feature"])
+    table = grid(frame, fmt, precision, width=width, layout=layout, marked=True)
     wrap = width if fmt == "table" else None
     items = evidence_items(case, rubric, markup, wrap)
     summary = [fill(markup.escape(line), wrap) for line in summary_lines(scores, rubric, case, precision, whose)]
@@ -200,6 +203,6 @@ def render_explain(
     if fmt == "json":
         return explain_json(scores, rubric, case, whose)
     if fmt == "csv":
-        return _explain_csv(scores, rubric, case)
+        return grid(explain_table(scores, rubric, case), "csv")
     blocks = explain_blocks(scores, rubric, case, fmt, precision, width or terminal_width(), whose)
     return markup_of(fmt).document(blocks)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 from urllib.parse import quote as percent
 
+from signalscore.render.fitting import said_once
 from signalscore.safe_text import UNSAFE, one_line, terminal
 
 # Only these schemes become links: a URL from a case file must not run script in a reader's browser.
@@ -60,7 +61,7 @@ class Markup:
 
     def document(self, blocks: Sequence[str]) -> str:
         """The blocks a blank line apart; no control character reaches the reader's terminal or editor."""
-        return terminal("\n\n".join(b for b in blocks if b) + "\n")
+        return terminal(said_once("\n\n".join(b for b in blocks if b)) + "\n")
 
 
 class MarkdownMarkup(Markup):

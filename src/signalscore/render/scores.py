@@ -10,6 +10,7 @@ import pandas as pd
 
 from signalscore.codings import CONFIDENCE_WORDS, STATUS_WORDS
 from signalscore.engine import Scores
+from signalscore.render.fitting import Layout
 from signalscore.render.markup import markup_of
 from signalscore.render.tabular import fill, grid, terminal_width, to_json
 from signalscore.rubric import Rubric
@@ -50,6 +51,13 @@ def score_frame(scores: Scores, rubric: Rubric) -> pd.DataFrame:
     return frame
 
 
+def score_layout(frame: pd.DataFrame) -> Layout:
+    """How the score table fits a terminal: ids without their shared prefix, short headers, then in blocks
+    that each repeat rank and case."""
+    ids = [str(c) for c in frame["case"]]
+    return Layout(ids=ids, id_columns=["case"], short=SHORT_HEADERS, keys=["rank", "case"])
+
+
 def heading(rubric: Rubric) -> str:
     """A rubric's one-line title, with its scale."""
     return f"{rubric.id} {rubric.version}: {rubric.title} (scale {rubric.scale.min:g} to {rubric.scale.max:g})"
@@ -70,7 +78,7 @@ def render_scores(
     blocks = []
     for rubric, frame in frames:
         blocks.append(markup.heading(fill(markup.escape(heading(rubric)), limit if fmt == "table" else None), 3))
-        blocks.append(grid(frame, fmt, precision, width=limit, shrink=["case"], short=SHORT_HEADERS))
+        blocks.append(grid(frame, fmt, precision, width=limit, layout=score_layout(frame)))
     return markup.document(blocks)
 
 

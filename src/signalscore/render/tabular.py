@@ -1,4 +1,4 @@
-"""Tables in every output format: number display, escaping, fitting the terminal width, strict JSON."""
+"""Tables in every output format: number display, escaping, strict JSON; fitted to the terminal by render.fitting."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import math
 import re
 import shutil
 import textwrap
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -16,6 +16,7 @@ import tabulate as tabulate_module
 from tabulate import tabulate
 
 from signalscore.console import spell, spelling_needed
+from signalscore.render.fitting import Draw, Layout, fit_table
 from signalscore.render.markup import markup_of
 from signalscore.safe_text import UNSAFE, one_line
 
@@ -27,13 +28,10 @@ _DECIMALS = {"coverage": ".2f", "signal": ".2f", "normalized": ".2f", "weight": 
 FALLBACK_WIDTH = 80
 # Narrower terminals (COLUMNS=1) get tables as wide as this, wrapped by the terminal: still readable, never a crash.
 MIN_WIDTH = 40
-MIN_CELL = 10
 # OWASP's CSV injection rule: a text cell a spreadsheet could read as a formula gets a leading quote.
 # The full-width forms count too (some spreadsheets accept them); leading spaces are looked past.
 _FORMULA = re.compile("^[ ]*[=+\\-@\t\r\uff1d\uff0b\uff0d\uff20]")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-
-Draw = Callable[[pd.DataFrame, list[str]], str]
 
 
 def terminal_width() -> int:
@@ -120,20 +118,9 @@ def _finite(data: Any) -> Any:
     return data
 
 
-def abbreviate(text: str, width: int) -> str:
-    """Text cut to `width` characters, an ellipsis (as the terminal can show it) marking the cut."""
-    ellipsis = spell("…")
-    return text if len(text) <= width else text[: max(width - len(ellipsis), 1)].rstrip() + ellipsis
-
-
 def fill(text: str, width: int | None) -> str:
     """Text wrapped to a width (at least one character); unchanged without one (formats other than the terminal's)."""
     return textwrap.fill(text, max(width, 1), break_on_hyphens=False) if width else text
-
-
-def widest(text: str) -> int:
-    """The length of the longest line."""
-    return max((len(line) for line in text.splitlines()), default=0)
 
 
 @contextmanager
@@ -147,14 +134,21 @@ def _no_min_padding() -> Iterator[None]:
         tabulate_module.MIN_PADDING = saved
 
 
-def drawer(fmt: str, floatfmt: str | Sequence[str] = "g", align: Sequence[str] | None = None) -> Draw:
-    """A function drawing a frame of display values with given headers in a format; markup passes through."""
+def drawer(
+    fmt: str, floatfmt: str | Sequence[str] = "g", align: Sequence[str] | None = None, verbatim: Sequence[int] = ()
+) -> Draw:
+    """A function drawing a frame of display values with given headers in a format; markup passes through.
+
+    `verbatim` columns hold numbers already formatted (+5.7): drawn as they are, to the right."""
 
     def draw(frame: pd.DataFrame, headers: list[str]) -> str:
         rows = frame.values.tolist()
         options: dict[str, Any] = {"tablefmt": _TABLEFMT[fmt], "floatfmt": floatfmt, "preserve_whitespace": True}
         if align is not None:
             options.update(colalign=list(align), disable_numparse=True)
+        elif verbatim:
+            aligns = ["right" if i in verbatim else "global" for i in range(frame.shape[1])]
+            options.update(colalign=aligns, disable_numparse=list(verbatim))
         if fmt != "table":
             return tabulate(rows, headers=headers, **options)
         if spelling_needed():  # spelled before drawing, so that columns line up in what the terminal shows
@@ -166,21 +160,6 @@ def drawer(fmt: str, floatfmt: str | Sequence[str] = "g", align: Sequence[str] |
     return draw
 
 
-def fit(draw: Draw, frame: pd.DataFrame, headers: list[str], width: int, shrink: Sequence[str] = ()) -> str:
-    """Draw a table, cutting the text of the `shrink` columns, in order, until it fits the width."""
-    text = draw(frame, headers)
-    for column in shrink:
-        excess = widest(text) - width
-        if excess <= 0:
-            break
-        cells = frame[column].astype(str)
-        target = max(MIN_CELL, int(cells.str.len().max()) - excess)
-        frame = frame.copy()
-        frame[column] = [abbreviate(c, target) for c in cells]
-        text = draw(frame, headers)
-    return text
-
-
 def grid(
     frame: pd.DataFrame,
     fmt: str,
@@ -190,11 +169,14 @@ def grid(
     shrink: Sequence[str] = (),
     short: Mapping[str, str] | None = None,
     marked: bool = False,
+    layout: Layout | None = None,
+    verbatim: Sequence[str] = (),
 ) -> str:
     """A DataFrame as a table in a text format; numbers rounded for display only; user text escaped.
 
-    In the `table` format with a width, headers take their `short` names and the `shrink` columns
-    are cut, in order, when the table is wider than the width. `marked` cells already hold markup.
+    In the `table` format with a width, a table wider than the width gives way as render.fitting says:
+    `layout` says how (or, short of one, headers take their `short` names and the `shrink` columns are cut).
+    `marked` cells already hold markup; `verbatim` columns hold numbers already formatted, such as +5.7.
     """
     if fmt == "csv":
         return to_csv(frame)
@@ -202,12 +184,13 @@ def grid(
     shown = frame.astype(object).where(frame.notna(), "")
     if not marked:
         shown = shown.map(lambda v: markup.escape(v) if isinstance(v, str) else v)
-    floatfmt = [_DECIMALS.get(str(c), f".{precision}f") for c in frame.columns]
-    draw = drawer(fmt, floatfmt)
+
+    def draw(part: pd.DataFrame, headers: list[str]) -> str:  # decimals by column name: fitting draws subsets
+        decimals = [_DECIMALS.get(str(c), f".{precision}f") for c in part.columns]
+        return drawer(fmt, decimals, verbatim=[i for i, c in enumerate(part.columns) if c in verbatim])(part, headers)
+
     headers = [str(c) for c in frame.columns]
     if fmt != "table" or width is None:
         return draw(shown, [markup.escape(h) for h in headers])
-    text = draw(shown, headers)
-    if widest(text) <= width:
-        return text
-    return fit(draw, shown, [(short or {}).get(h, h) for h in headers], width, shrink)
+    layout = layout or Layout(short=short or {}, shrink=shrink)
+    return str(fit_table(draw, shown, headers, width, layout))

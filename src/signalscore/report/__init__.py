@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from signalscore import __version__
-from signalscore.compare import Comparison
+from signalscore.compare import Comparison, compare_all
 from signalscore.engine import Scores
+from signalscore.errors import UsageError
 from signalscore.loader import Corpus
+from signalscore.options import REPORT_CASES, REPORT_DRAWS
 from signalscore.render.markup import markup_of
 from signalscore.report.chart import ALT_TEXT, contributions_chart
 from signalscore.report.page import html_page
+from signalscore.report.ranking import ranking_reports, ranking_section
 from signalscore.report.sections import (
     agreement_section,
     cases_section,
@@ -20,8 +26,9 @@ from signalscore.report.sections import (
     rubric_section,
 )
 
-# The comparison table and the explained cases stop at this many cases per rubric, with a note.
-REPORT_CASES = 50
+if TYPE_CHECKING:
+    from signalscore.sensitivity.analysis import Report as SensitivityReport
+
 REPORT_FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
 
 
@@ -54,8 +61,13 @@ def build_report(
     precision: int = 1,
     chart_name: str = "",
     max_cases: int = REPORT_CASES,
+    ranking: list[SensitivityReport] | str | None = None,
 ) -> Report:
-    """The whole report in `html` (self-contained) or `markdown` (the chart is `chart_name`, beside it)."""
+    """The whole report in `html` (self-contained) or `markdown` (the chart is `chart_name`, beside it).
+
+    ranking: the sensitivity reports (or why there are none) for the section on how sure the ranking is;
+    None leaves the section out.
+    """
     markup = markup_of(fmt)
     chart = contributions_chart(comps, precision)
     source = "data:image/png;base64," + base64.b64encode(chart).decode("ascii") if fmt == "html" else chart_name
@@ -68,7 +80,48 @@ def build_report(
         blocks += rubric_section(comp.rubric, fmt)
     blocks += comparison_section(comps, fmt, precision, max_cases)
     blocks += chart_section(fmt, source, ALT_TEXT)
+    if ranking is not None:
+        blocks += ranking_section(ranking, fmt, precision, max_cases)
     blocks += agreement_section(corpus, fmt, precision)
     blocks += cases_section(scores, comps, {c.id: c for c in corpus.cases}, fmt, precision, max_cases)
     body = markup.document(blocks)
     return Report(html_page(title, body) if fmt == "html" else body, chart)
+
+
+def make_report(
+    corpus: Corpus,
+    fmt: str,
+    chart_name: str = "",
+    baseline: str | None = None,
+    precision: int = 1,
+    max_cases: int = REPORT_CASES,
+    draws: int = REPORT_DRAWS,
+    seed: int = 0,
+) -> Report:
+    """Score and compare a scoring corpus (Corpus.scored), run the sensitivity summary (draws 0: none), build
+    the report: what `signalscore report` writes."""
+    from signalscore.api import score
+
+    scores = score(corpus)
+    comps = compare_all(scores, corpus.rubrics, baseline)
+    ranking = ranking_reports(corpus, draws, seed) if draws else None
+    return build_report(corpus, scores, comps, fmt, precision, chart_name, max_cases, ranking)
+
+
+def report_files(output: Path) -> tuple[str, list[Path]]:
+    """The format a report's file name asks for and the files it writes, the chart first (Markdown only)."""
+    fmt = REPORT_FORMATS.get(output.suffix.lower())
+    if fmt is None:
+        raise UsageError(f"--output {output}: name a .html or .md file")
+    return fmt, [output.with_suffix(".png"), output] if fmt == "markdown" else [output]
+
+
+def save_report(made: Report, files: list[Path], inputs: Iterable[Path]) -> list[tuple[Path, int]]:
+    """Write the report (and its chart beside a Markdown one) whole or not at all, never over an input;
+    each file written and its size in bytes."""
+    from signalscore.files import write_files
+
+    data = {files[-1]: made.text.encode("utf-8"), files[-1].with_suffix(".png"): made.chart}
+    # The chart first, so the report never points at a missing image; both or neither.
+    write_files([(path, data[path]) for path in files], inputs)
+    return [(path, len(data[path])) for path in files]

@@ -19,7 +19,7 @@ CHART_CASES = 40
 ALT_TEXT = "Each case's score as horizontal bars of points stacked by dimension, one panel per rubric."
 
 
-def _plain(text: str) -> str:
+def plain_text(text: str) -> str:
     # matplotlib reads $...$ as mathematics; user text must stay literal.
     return text.replace("$", r"\$")
 
@@ -27,7 +27,7 @@ def _plain(text: str) -> str:
 def _segments(comp: Comparison) -> pd.DataFrame:
     """Points per dimension (rows) and case (columns); one 'all features' row without dimensions."""
     if comp.rubric.dimensions:
-        labels = {d.id: _plain(d.label) for d in comp.rubric.dimensions}
+        labels = {d.id: plain_text(d.label) for d in comp.rubric.dimensions}
         return comp.subtotals.rename(index=labels).fillna(0.0)
     return pd.DataFrame([comp.points.sum(min_count=1).fillna(0.0)], index=["all features"])
 
@@ -47,7 +47,7 @@ def _panel(ax: Axes, comp: Comparison, precision: int, note: str = "") -> None:
     ax.invert_yaxis()
     ax.set_xlim(low, high + (high - low) * 0.08)
     ax.set_xlabel(f"score (scale {low:g} to {high:g}); segments are points per dimension")
-    ax.set_title(_plain(f"{comp.rubric.id} {comp.rubric.version}: {comp.rubric.title}{note}"), fontsize=10)
+    ax.set_title(plain_text(f"{comp.rubric.id} {comp.rubric.version}: {comp.rubric.title}{note}"), fontsize=10)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncols=1, frameon=False, fontsize=8)
 
 

@@ -11,6 +11,7 @@ h1 { font-size: 1.6rem; } h2 { margin-top: 2.5rem; border-bottom: 1px solid #ddd
 table { border-collapse: collapse; margin: 1rem 0; font-variant-numeric: tabular-nums; }
 th, td { padding: 0.2rem 0.6rem; border-bottom: 1px solid #e4e4e4; vertical-align: top; }
 thead th { border-bottom: 2px solid #999; text-align: left; }
+td:first-child, td[style*="right"] { white-space: nowrap; }
 tbody tr:nth-child(even) { background: #f7f7f7; }
 figure { margin: 1rem 0; } img { max-width: 100%; height: auto; }
 figcaption, p { max-width: 48rem; } q { font-style: italic; }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from signalscore.case import Case
@@ -36,6 +38,11 @@ def weights_frame(rubric: Rubric) -> pd.DataFrame:
     )
 
 
+def paragraphs(text: str) -> list[str]:
+    """Text split at its blank lines into paragraphs, each on one line."""
+    return [" ".join(part.split()) for part in re.split(r"\n\s*\n", text) if part.strip()]
+
+
 def rubric_section(rubric: Rubric, fmt: str) -> list[str]:
     """What the rubric measures, its scale and missing-value policy, and every weight."""
     markup = markup_of(fmt)
@@ -48,8 +55,7 @@ def rubric_section(rubric: Rubric, fmt: str) -> list[str]:
         share += "; for a penalty, the most it can subtract (it adds nothing when absent)"
     lines.append(share + ".")
     blocks = [markup.heading(markup.escape(f"Rubric {rubric.id} {rubric.version}"), 2)]
-    if rubric.description:
-        blocks.append(markup.paragraph([markup.escape(" ".join(rubric.description.split()))]))
+    blocks += [markup.paragraph([markup.escape(p)]) for p in paragraphs(rubric.description or "")]
     return [*blocks, markup.paragraph([markup.escape(line) for line in lines]), grid(weights_frame(rubric), fmt)]
 
 

@@ -12,22 +12,26 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from signalscore.case import Case
 from signalscore.coders import label
+from signalscore.errors import UsageError
 from signalscore.frame import codings_frame
+from signalscore.render.fitting import Layout, said_once
 from signalscore.render.markup import markup_of
-from signalscore.render.tabular import fill, grid, to_json
+from signalscore.render.tabular import fill, grid, terminal_width, to_json
 from signalscore.rubric import Rubric
 from signalscore.sensitivity.cases import CaseSet
 from signalscore.sensitivity.montecarlo import Settings, simulate
 
+if TYPE_CHECKING:
+    from signalscore.loader import Corpus
+
 COLUMNS = ["case", "coders", "p5", "p50", "p95", "coder_share"]
-NOTE_WIDTH = 80  # a fixed width, not the terminal's: the same seed prints the same bytes
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,30 @@ def _spread(block: np.ndarray, drawn: np.ndarray) -> dict[str, float | None]:
     return {"p5": p5, "p50": p50, "p95": p95, "coder_share": between / total if total > 0 else 0.0}
 
 
+def coder_spreads(corpus: Corpus, settings: Settings, limit: int) -> list[CoderSpread]:
+    """Per rubric, the spread of each case coded by two or more coders with the coder drawn (--coders)."""
+    from signalscore.agreement import independent
+
+    loaded = corpus.source or corpus
+    spreads = []
+    for rid, r in loaded.rubrics.items():
+        units = independent([c for c in loaded.cases if loaded.rubric_for(c).id == rid])
+        rows = sum(len(held) for held in units.values())
+        if rows * settings.draws * 8 * 2 > limit:  # the scores of every draw of every coding, and a copy
+            raise UsageError(f"--coders: {rows} codings x {settings.draws:,} draws need more than --max-memory")
+        if units:
+            spreads.append(coder_spread(r, units, settings))
+    return spreads
+
+
+def spreads_frame(spreads: Sequence[CoderSpread]) -> pd.DataFrame:
+    """Every rubric's coder spreads in one frame, a rubric column first (what csv prints)."""
+    if not spreads:
+        return pd.DataFrame(columns=["rubric", *COLUMNS])
+    flat = pd.concat([s.frame.assign(rubric=s.rubric.id) for s in spreads], ignore_index=True)
+    return flat[["rubric", *COLUMNS]]
+
+
 NOTE = (
     "With --coders each case coded by two or more coders is scored, in every draw, with one coder's coding "
     "drawn at random (equally likely). coder_share: the part of the case's score variance that comes from "
@@ -85,16 +113,24 @@ def with_coders(text: str, spreads: Sequence[CoderSpread], fmt: str, precision: 
             item["coders"] = _records(found.frame) if found else []
         return to_json(data)
     if fmt == "csv":
-        flat = pd.concat([s.frame.assign(rubric=s.rubric.id) for s in spreads], ignore_index=True)
-        return text + "\n" + grid(flat[["rubric", *COLUMNS]], "csv")
+        return text + "\n" + grid(spreads_frame(spreads), "csv")
     m = markup_of(fmt)
-    note = fill(NOTE, NOTE_WIDTH) if fmt == "table" else NOTE
+    width = terminal_width()
+    note = fill(NOTE, width) if fmt == "table" else NOTE
     blocks = [m.heading("Choice of coder (--coders)", 3), m.paragraph([m.escape(x) for x in note.splitlines()])]
     for s in spreads:
         shares: list[Any] = [None if v is None or v != v else f"{v:.0%}" for v in s.frame["coder_share"]]
         shown = s.frame.assign(coder_share=pd.Series(shares, index=s.frame.index, dtype=object))
-        blocks += [m.heading(m.escape(f"{s.rubric.id} {s.rubric.version}"), 4), grid(shown, fmt, precision)]
-    return text + "\n" + m.document(blocks)
+        blocks += [
+            m.heading(m.escape(f"{s.rubric.id} {s.rubric.version}"), 4),
+            grid(shown, fmt, precision, width=width, layout=layout(shown)),
+        ]
+    return said_once(text + "\n" + m.document(blocks))
+
+
+def layout(frame: pd.DataFrame) -> Layout:
+    """The coder-choice table fits the terminal as the others do: ids without their shared prefix first."""
+    return Layout(ids=[str(c) for c in frame["case"]], id_columns=["case"], keys=["case"])
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import textwrap
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from signalscore.render import grid, markup_of, plain, to_json
+from signalscore.render import grid, markup_of, plain, terminal_width, to_json
+from signalscore.render.fitting import Layout
+from signalscore.render.tabular import fill
 from signalscore.sensitivity.analysis import Report
 from signalscore.sensitivity.report import (
     break_even_frame,
@@ -21,7 +22,6 @@ from signalscore.sensitivity.report import (
 )
 
 SOBOL_DECIMALS = 3
-TEXT_WIDTH = 80
 
 
 def heading(r: Report) -> str:
@@ -58,57 +58,76 @@ def settings_lines(r: Report) -> list[str]:
 Section = tuple[str, list[str | list[str]]]
 
 
-def sections(r: Report, fmt: str, precision: int) -> list[Section]:
-    """Every section of one rubric's report."""
+def _fitted(frame: pd.DataFrame, fmt: str, precision: int, width: int, keys: list[str], ids: list[str]) -> str:
+    """A table fitted to the width (ids in the `case` column and in headers without their shared prefix)."""
+    layout = Layout(ids=ids, id_columns=["case"], keys=keys)
+    return grid(frame, fmt, precision, width=width, layout=layout)
+
+
+def sections(r: Report, fmt: str, precision: int, width: int) -> list[Section]:
+    """Every section of one rubric's report; tables in the table format fitted to the width."""
     shown = f" (the {r.shown} best cases)" if r.shown < len(r.cases.ids) else ""
+    ids = [str(i) for i in r.cases.ids]
+    cases = _fitted(case_frame(r, True), fmt, precision, width, ["rank", "case"], ids)
+    pairwise = _fitted(pairwise_frame(r), fmt, precision, width, ["case"], ids[: r.shown])
     parts: list[Section] = [
-        ("Scores over draws", [grid(case_frame(r, True), fmt, precision)]),
-        (f"P(row scores above column){shown}", [grid(pairwise_frame(r), fmt, precision), pair_sentences(r)]),
+        ("Scores over draws", [cases]),
+        (f"P(row scores above column){shown}", [pairwise, pair_sentences(r)]),
     ]
     if len(r.cases.ids) > 1:
         title = "Break-even weights: the factor on one weight alone that makes the pair tie"
-        parts.append((title, [grid(break_even_frame(r, True), fmt, precision), break_even_sentences(r)]))
+        table = _fitted(break_even_frame(r, True), fmt, precision, width, ["weight"], ids)
+        parts.append((title, [table, break_even_sentences(r)]))
     sobol: list[str | list[str]] = [[sobol_sentence(r)]]
     if r.sobol is not None and not r.sobol.stable:
-        sobol.append(grid(sobol_frame(r), fmt, SOBOL_DECIMALS))
+        sobol.append(_fitted(sobol_frame(r), fmt, SOBOL_DECIMALS, width, ["weight"], []))
     parts.append(("Sobol indices", sobol))
     return parts
 
 
-def render_text(reports: list[Report], fmt: str, precision: int) -> str:
-    """Table, markdown, html or latex: per rubric a heading and the settings, then each section."""
+def render_text(reports: list[Report], fmt: str, precision: int, width: int) -> str:
+    """Table, markdown, html or latex: per rubric a heading and the settings, then each section.
+
+    The table format fits the width: the same seed and width print the same bytes."""
     m = markup_of(fmt)
+    wrap = width if fmt == "table" else None
     blocks = []
     for r in reports:
-        lines = [m.escape(line) for line in settings_lines(r)]
-        if fmt == "table":  # a fixed width, not the terminal's: the same seed must print the same bytes
-            lines = [textwrap.fill(line, TEXT_WIDTH) for line in lines]
-        blocks += [m.heading(m.escape(heading(r)), 3), m.paragraph(lines)]
-        for title, body in sections(r, fmt, precision):
-            blocks.append(m.heading(m.escape(title), 4))
-            blocks += [b if isinstance(b, str) else m.paragraph([m.escape(s) for s in b]) for b in body if b]
+        lines = [fill(m.escape(line), wrap) for line in settings_lines(r)]
+        blocks += [m.heading(fill(m.escape(heading(r)), wrap), 3), m.paragraph(lines)]
+        for title, body in sections(r, fmt, precision, width):
+            blocks.append(m.heading(fill(m.escape(title), wrap), 4))
+            blocks += [
+                b if isinstance(b, str) else m.paragraph([fill(m.escape(s), wrap) for s in b]) for b in body if b
+            ]
     return m.document(blocks)
 
 
-def render_csv(reports: list[Report]) -> str:
-    """Four CSV tables (cases, pairwise, break-even, Sobol), each with a rubric column, a blank line apart."""
-    tables: dict[str, list[pd.DataFrame]] = {"cases": [], "pairwise": [], "break_even": [], "sobol": []}
+def tables(reports: list[Report]) -> dict[str, pd.DataFrame]:
+    """The cases, pairwise, break-even and Sobol tables of every rubric, each with a rubric column first (numbers
+    unrounded; a table no rubric has is absent): what csv prints and the Python API returns."""
+    found: dict[str, list[pd.DataFrame]] = {"cases": [], "pairwise": [], "break_even": [], "sobol": []}
     for r in reports:
         rid = r.cases.rubric.id
         scored = case_frame(r, False).astype({"rank": "Int64"})
         unscored = pd.DataFrame({"case": list(r.unscored)})  # listed, every other column empty
-        tables["cases"].append(pd.concat([scored, unscored], ignore_index=True).assign(rubric=rid))
+        found["cases"].append(pd.concat([scored, unscored], ignore_index=True).assign(rubric=rid))
         pairs = pd.DataFrame(_pairwise_json(r), columns=["above", "below", "p_above", "p_below", "p_tie"])
-        tables["pairwise"].append(pairs.assign(rubric=rid))
-        tables["break_even"].append(break_even_frame(r, False).assign(rubric=rid))
+        found["pairwise"].append(pairs.assign(rubric=rid))
+        found["break_even"].append(break_even_frame(r, False).assign(rubric=rid))
         if r.sobol is not None and not r.sobol.stable:
-            tables["sobol"].append(sobol_frame(r).assign(rubric=rid, above=r.sobol.above, below=r.sobol.below))
-    out = []
-    for frames in tables.values():
+            found["sobol"].append(sobol_frame(r).assign(rubric=rid, above=r.sobol.above, below=r.sobol.below))
+    out = {}
+    for name, frames in found.items():
         if frames:
             flat = pd.concat(frames, ignore_index=True)
-            out.append(grid(flat[["rubric", *[c for c in flat.columns if c != "rubric"]]], "csv"))
-    return "\n".join(out)
+            out[name] = flat[["rubric", *[c for c in flat.columns if c != "rubric"]]]
+    return out
+
+
+def render_csv(reports: list[Report]) -> str:
+    """Four CSV tables (cases, pairwise, break-even, Sobol), each with a rubric column, a blank line apart."""
+    return "\n".join(grid(table, "csv") for table in tables(reports).values())
 
 
 def report_json(r: Report) -> dict[str, Any]:
@@ -194,8 +213,10 @@ def _sobol_json(r: Report) -> dict[str, Any] | None:
     }
 
 
-def render(reports: list[Report], fmt: str, precision: int) -> str:
-    """The sensitivity command's output in one format."""
+def render(reports: list[Report], fmt: str, precision: int, width: int | None = None) -> str:
+    """The sensitivity command's output in one format; the table format fits `width` (default: the terminal's)."""
     if fmt == "json":
         return to_json({"rubrics": [report_json(r) for r in reports]})
-    return render_csv(reports) if fmt == "csv" else render_text(reports, fmt, precision)
+    if fmt == "csv":
+        return render_csv(reports)
+    return render_text(reports, fmt, precision, width or terminal_width())
