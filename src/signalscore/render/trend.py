@@ -8,9 +8,9 @@ from typing import Any
 import pandas as pd
 
 from signalscore.render.changes import signed
+from signalscore.render.fitting import Layout
 from signalscore.render.markup import markup_of
 from signalscore.render.scores import heading, nullable, rubric_head
-from signalscore.render.fitting import Layout
 from signalscore.render.tabular import fill, grid, plain, terminal_width, to_json
 from signalscore.rubric import Rubric
 from signalscore.trend import DYAD_KEYS, dyads, panel_frame
