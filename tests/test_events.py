@@ -60,9 +60,9 @@ EXPECTED = {
 }
 
 
-def derive_args(events: Path, *extra: str, mapping: Path = CAMEO) -> list[str]:
-    """The arguments of `events derive` on some events with a mapping and the repository's rubrics."""
-    return ["events", "derive", str(events), "-m", str(mapping), "--rubrics-dir", str(RUBRICS), *extra]
+def derive_args(events: Path, *extra: str, mapping: Path = CAMEO, command: str = "derive") -> list[str]:
+    """The arguments of `events derive` (or panel) on some events with a mapping and the repository's rubrics."""
+    return ["events", command, str(events), "-m", str(mapping), "--rubrics-dir", str(RUBRICS), *extra]
 
 
 def _derive(cli: Callable[..., Run], events: Path, tmp_path: Path, *extra: str, mapping: Path = CAMEO) -> dict:
@@ -158,17 +158,7 @@ def test_a_bigquery_csv_export_with_a_header_reads_too(cli: Callable[..., Run], 
 
 def test_panel_every_dyad_and_year(cli: Callable[..., Run], tmp_path: Path) -> None:
     events = write_gdelt(tmp_path / "e.tsv", _events())
-    args = [
-        "events",
-        "panel",
-        str(events),
-        "-m",
-        str(CAMEO),
-        "--rubrics-dir",
-        str(RUBRICS),
-        "--dyads",
-        "CHN:RUS,RUS:CHN",
-    ]
+    args = derive_args(events, "--dyads", "CHN:RUS,RUS:CHN", command="panel")
     run = cli(*args, "--period", "2008-01-01:2009-12-31", "-f", "csv", cwd=tmp_path)
     assert run.code == 0, run.err
     frame = pd.read_csv(__import__("io").StringIO(run.out), dtype={"window": str})
@@ -196,21 +186,18 @@ def test_panel_every_dyad_and_year(cli: Callable[..., Run], tmp_path: Path) -> N
 def test_panel_scores_match_derived_cases(cli: Callable[..., Run], tmp_path: Path) -> None:
     events = write_gdelt(tmp_path / "e.tsv", _events())
     run = cli(
-        "events",
-        "panel",
-        str(events),
-        "-m",
-        str(CAMEO),
-        "--rubrics-dir",
-        str(RUBRICS),
-        "--dyads",
-        "CHN:RUS",
-        "--every",
-        "year",
-        "--period",
-        "2009-01-01:2009-12-31",
-        "-f",
-        "json",
+        *derive_args(
+            events,
+            "--dyads",
+            "CHN:RUS",
+            "--every",
+            "year",
+            "--period",
+            "2009-01-01:2009-12-31",
+            "-f",
+            "json",
+            command="panel",
+        ),
         cwd=tmp_path,
     )
     (row,) = json.loads(run.out)["rows"]
