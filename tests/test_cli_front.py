@@ -39,12 +39,12 @@ def test_help_placeholders(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     assert "Usage: signalscore diff [OPTIONS] OLD NEW [PATHS]..." in cli("diff", "-h").out
 
 
-@pytest.mark.parametrize("named", ["cases/cn-ru-2008-georgia.yaml", "cn-ru-2008-georgia"])
+@pytest.mark.parametrize("named", ["cases/adjudicated/cn-ru-2008-georgia.yaml", "cn-ru-2008-georgia"])
 def test_rank_is_among_every_case_however_the_case_is_named(cli: Cli, named: str) -> None:
     data = json.loads(cli("explain", named, "-f", "json", cwd=ROOT).out)
     ranks = {c["id"]: c["rank"] for c in json.loads(cli("score", "-f", "json", cwd=ROOT).out)["rubrics"][0]["cases"]}
     assert data["case"]["id"] == "cn-ru-2008-georgia"
-    assert data["case"]["rank"] == ranks["cn-ru-2008-georgia"] == 3
+    assert data["case"]["rank"] == ranks["cn-ru-2008-georgia"] == 10
 
 
 def test_a_coders_file_is_explained_as_with_its_coder(cli: Cli) -> None:

@@ -22,7 +22,7 @@ CODERS = DATA / "valid" / "coders"
             "Error: --baseline 'alpha2014' is not one of the cases (did you mean 'alpha-2014'?)\n",
         ),
         (
-            ("sensitivity", "--draws", "100", "--sobol-pair", "alpha-2010", "alhpa-2014"),
+            ("sensitivity", "--draws", "100", "--sobol-pair", "alpha-2010,alhpa-2014"),
             "Error: --sobol-pair: no case 'alhpa-2014' (did you mean 'alpha-2014'?)\n",
         ),
     ],

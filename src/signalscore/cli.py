@@ -153,6 +153,7 @@ CaseOpt = Annotated[
     typer.Option(
         "--case",
         "-c",
+        metavar="ID",
         help="Only the cases whose id matches, every coder's file of them; a shell-style pattern such as "
         "'cn-ru-*' (quote it). Repeat for more. Ranks are among the cases kept.",
         show_default=False,

@@ -124,9 +124,7 @@ def interval_of(corpus: Any, settings: dict[str, Any], max_memory: str, wanted: 
     for rid, cases in groups.items():
         r = corpus.rubrics[rid]
         line = progress_lines(0, len(cases))
-        try:
-            found.update(intervals(r, collected(corpus, r, cases), chosen, line.bar if line else None))
-        finally:
-            if line is not None:
-                line.close()
+        found.update(intervals(r, collected(corpus, r, cases), chosen, line.bar if line else None))
+        if line is not None:  # cleared when done; Ctrl-C leaves it for cli.guard to end with a newline
+            line.close()
     return found

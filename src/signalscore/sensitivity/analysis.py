@@ -129,13 +129,10 @@ def analyze_corpus(
     for rid, cases in groups.items():
         r = corpus.rubrics[rid]
         line = lines(runs[rid], len(cases)) if lines else None  # a progress line (Sobol samples, cases)
-        try:
-            reports.append(
-                analyze(r, collected(corpus, r, cases), settings, (pair, runs[rid]), line.bar if line else None)
-            )
-        finally:
-            if line is not None:
-                line.close()
+        bar = line.bar if line else None
+        reports.append(analyze(r, collected(corpus, r, cases), settings, (pair, runs[rid]), bar))
+        if line is not None:  # cleared when done; Ctrl-C leaves it for cli.guard to end with a newline
+            line.close()
     return reports
 
 
