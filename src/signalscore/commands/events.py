@@ -15,6 +15,7 @@ from signalscore.errors import UsageError
 
 events_app = typer.Typer(
     help="Code a rubric's features from event data (GDELT, ICEWS, POLECAT) with a mapping; derive cases and panels.",
+    short_help="Code a rubric from event data (GDELT, ICEWS, POLECAT): a derived case, or a panel of dyads.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -38,23 +39,39 @@ class LayoutName(StrEnum):
 
 
 EventsArg = Annotated[
-    list[Path], typer.Argument(help="Event files or folders: CSV, TSV or Parquet (.gz, .zip).", show_default=False)
+    list[Path],
+    typer.Argument(
+        metavar="EVENTS", help="Event files or folders: CSV, TSV or Parquet (.gz, .zip).", show_default=False
+    ),
 ]
-MappingOpt = Annotated[Path, typer.Option("--mapping", "-m", help="The mapping file.", show_default=False)]
-EngineOpt = Annotated[EngineName, typer.Option("--engine", help="duckdb (embedded, default) or spark.")]
+MappingOpt = Annotated[
+    Path, typer.Option("--mapping", "-m", metavar="FILE", help="The mapping file.", show_default=False)
+]
+EngineOpt = Annotated[EngineName, typer.Option("--engine", metavar="ENGINE", help="duckdb (embedded) or spark.")]
 MemoryOpt = Annotated[
     str | None,
-    typer.Option("--memory-limit", help="DuckDB spills to disk beyond this, e.g. 1GB.", show_default=False),
+    typer.Option(
+        "--memory-limit", metavar="SIZE", help="DuckDB spills to disk beyond this, e.g. 1GB.", show_default=False
+    ),
 ]
 MasterOpt = Annotated[
-    str, typer.Option("--spark-master", help="Spark master: local[*] or a cluster URL (spark://host:7077, yarn).")
+    str,
+    typer.Option(
+        "--spark-master", metavar="URL", help="Spark master: local[*] or a cluster URL (spark://host:7077, yarn)."
+    ),
 ]
 LayoutOpt = Annotated[
     LayoutName | None,
-    typer.Option("--layout", help="Read EVENTS in this layout (default: the mapping's format).", show_default=False),
+    typer.Option(
+        "--layout",
+        metavar="LAYOUT",
+        help="gdelt2, icews or polecat: read EVENTS in this layout (default: the mapping's format).",
+        show_default=False,
+    ),
 ]
 PeriodOpt = Annotated[
-    str | None, typer.Option("--period", help="START:END, ISO dates, both included.", show_default=False)
+    str | None,
+    typer.Option("--period", metavar="START:END", help="START:END, ISO dates, both included.", show_default=False),
 ]
 
 
@@ -99,15 +116,21 @@ def _engine(engine: EngineName, memory: str | None, master: str) -> Any:
 def derive(
     events: EventsArg,
     mapping: MappingOpt,
-    sender: Annotated[str | None, typer.Option("--sender", help="Default: the mapping's actors.sender.")] = None,
+    sender: Annotated[
+        str | None, typer.Option("--sender", metavar="ACTOR", help="Default: the mapping's actors.sender.")
+    ] = None,
     recipient: Annotated[
-        str | None, typer.Option("--recipient", help="Default: the mapping's actors.recipient.")
+        str | None, typer.Option("--recipient", metavar="ACTOR", help="Default: the mapping's actors.recipient.")
     ] = None,
     period: PeriodOpt = None,
     output: OutputOpt = None,
-    case_id: Annotated[str | None, typer.Option("--id", help="The case id (default from dyad and period).")] = None,
-    title: Annotated[str | None, typer.Option("--title", help="The case title.")] = None,
-    sample: Annotated[int, typer.Option("--evidence", min=0, max=100, help="Events cited per feature.")] = 5,
+    case_id: Annotated[
+        str | None, typer.Option("--id", metavar="ID", help="The case id (default from dyad and period).")
+    ] = None,
+    title: Annotated[str | None, typer.Option("--title", metavar="TEXT", help="The case title.")] = None,
+    sample: Annotated[
+        int, typer.Option("--evidence", metavar="N", min=0, max=100, help="Events cited per feature.")
+    ] = 5,
     rubrics_dir: RubricsDir = Path("rubrics"),
     layout: LayoutOpt = None,
     engine: EngineOpt = EngineName.duckdb,
@@ -134,8 +157,10 @@ def derive(
 def panel(
     events: EventsArg,
     mapping: MappingOpt,
-    dyads: Annotated[str | None, typer.Option("--dyads", help="SENDER:RECIPIENT,... (default: every dyad).")] = None,
-    every: Annotated[Every, typer.Option("--every", help="The window: year or month.")] = Every.year,
+    dyads: Annotated[
+        str | None, typer.Option("--dyads", metavar="S:R,...", help="SENDER:RECIPIENT,... (default: every dyad).")
+    ] = None,
+    every: Annotated[Every, typer.Option("--every", metavar="WINDOW", help="The window: year or month.")] = Every.year,
     period: PeriodOpt = None,
     rubrics_dir: RubricsDir = Path("rubrics"),
     layout: LayoutOpt = None,
