@@ -13,7 +13,7 @@ from tests.conftest import ROOT, Run
 
 Cli = Callable[..., Run]
 COMMANDS = ["score", "compare", "explain", "diff", "agree", "sensitivity", "report", "validate", "codebook", "schema"]
-COMMANDS += ["init", "adjudicate", "new case"]
+COMMANDS += ["init", "adjudicate", "new case", "events derive", "events panel"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -17,7 +17,9 @@ from signalscore.schema import KINDS, file_name, header, schema_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"
-SHIPPED = sorted([*(ROOT / "rubrics").glob("*.yaml"), *(ROOT / "cases").glob("*.yaml")])
+SHIPPED = sorted(
+    [*(ROOT / "rubrics").glob("*.yaml"), *(ROOT / "cases").glob("*.yaml"), *(ROOT / "mappings").glob("*.yaml")]
+)
 VALID = sorted((ROOT / "tests" / "data" / "valid").rglob("*.yaml"))
 
 

@@ -19,6 +19,8 @@ from signalscore.errors import InputError, Issue, Loc, Problem, UsageError, exce
 from signalscore.inputs import Scope
 from signalscore.inputs import yaml_files as yaml_files
 from signalscore.lint import lint_case
+from signalscore.mapping import Mapping, mapping_issues
+from signalscore.mapping import rubric_issues as mapping_rubric_issues
 from signalscore.messages import closest, expected, found, hint, meant, neither, unknown_key
 from signalscore.parallel import jobs, parse_files
 from signalscore.partial import partial
@@ -48,6 +50,7 @@ class Corpus:
     source: Corpus | None = None  # the loaded corpus a scored one was chosen from (every coder's coding)
     # Each rubric's codings as arrays (signalscore.codings), collected once while loading: see `codings`.
     collected: dict[str, Codings] = field(default_factory=dict, repr=False, compare=False)
+    mappings: list[Mapping] = field(default_factory=list)  # event-data mappings (section 10), checked
 
     def rubric_for(self, case: Case) -> Rubric:
         """The rubric a case is scored with."""
@@ -122,12 +125,17 @@ def _taken(loaded: Corpus, scored: Corpus, sources: dict[str, Case]) -> dict[str
 
 
 def kind_of(data: Any) -> str | None:
-    """'rubric', 'case' or None for a top-level document."""
+    """'rubric', 'case', 'mapping' or None for a top-level document."""
     if not isinstance(data, dict):
         return None
     if "features" in data:
-        return "rubric"
+        return "mapping" if _mapping_like(data) else "rubric"
     return "case" if "rubric" in data or "codings" in data else None
+
+
+def _mapping_like(data: dict[Any, Any]) -> bool:
+    """A mapping names the rubric whose features it codes, and keys its rules by feature id (section 10)."""
+    return "rubric" in data and ("format" in data or isinstance(data["features"], dict))
 
 
 def _message(model: type[BaseModel], error: Any) -> Issue:
@@ -208,6 +216,7 @@ def _check(model: type[M], doc: Document, cross: Callable[[M], list[Issue]]) -> 
 class _Parsed:
     rubrics: list[_Checked[Rubric]] = field(default_factory=list)
     cases: list[_Checked[Case]] = field(default_factory=list)
+    mappings: list[_Checked[Mapping]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     read: list[Path] = field(default_factory=list)
     cache: Cache | None = None
@@ -239,6 +248,9 @@ def _take(doc: Document, problems: list[Problem], parsed: _Parsed) -> None:
         if case.valid and not found and all(p.severity == "warning" for p in problems):
             _clean(case, parsed, problems)
             return
+    elif kind == "mapping":
+        mapping, found = _check(Mapping, doc, mapping_issues)
+        parsed.mappings.append(mapping)
     else:
         found = [doc.first_line(neither(doc.data))]
     parsed.problems += problems + found
@@ -351,6 +363,27 @@ def _assign(checked: _Checked[Case], corpus: Corpus, parsed: _Parsed, override: 
     return checked.located(coding_issues(case, rubric, override=differs)) + cut
 
 
+def _map(checked: _Checked[Mapping], valid: dict[str, Rubric], corpus: Corpus, parsed: _Parsed) -> list[Problem]:
+    """Check a mapping against the rubric it names; a valid one joins the corpus with its rubric."""
+    mapping = checked.item
+    if not isinstance(mapping.rubric, str):  # no rubric named: already reported
+        return []
+    rubric = valid.get(mapping.rubric)
+    if rubric is None:
+        if mapping.rubric in _ids(parsed.rubrics):  # found but invalid: its own problems say why
+            return []
+        message = f"rubric {excerpt(mapping.rubric)} not found in the paths given or in {corpus.rubrics_dir}/"
+        return checked.located([Issue(("rubric",), f"{message} ({closest(mapping.rubric, _ids(parsed.rubrics))})")])
+    damaged = {str(loc[1]) for loc in checked.errors if len(loc) > 2 and loc[0] == "features"}  # already said
+    found = (
+        checked.located(mapping_rubric_issues(mapping, rubric, damaged)) if isinstance(mapping.features, dict) else []
+    )
+    if checked.valid and not found:
+        corpus.rubrics.setdefault(rubric.id, rubric)
+        corpus.mappings.append(mapping)
+    return found
+
+
 def load(
     paths: Sequence[Path],
     rubric: str | None = None,
@@ -395,14 +428,18 @@ def _load(paths: Sequence[Path], rubric: str | None, rubrics_dir: Path, parsed: 
     rubrics = {override.id: override} if override else valid
     corpus = Corpus(rubrics=rubrics, inputs=parsed.read, rubrics_dir=rubrics_dir)
     problems = parsed.problems + _unique_ids(parsed.rubrics, "rubric") + _shared_ids(parsed.cases)
+    problems += _unique_ids(parsed.mappings, "mapping")
     for case in parsed.cases:
         problems += _assign(case, corpus, parsed, override)
+    for mapping in parsed.mappings:
+        problems += _map(mapping, valid, corpus, parsed)
     corpus.warnings = [p for p in problems if p.severity == "warning"]
     if any(p.severity == "error" for p in problems):
         raise InputError(problems)
     if override is None:
         given = {str(f) for f in files}
         used = set(corpus.rubric_of.values()) | {c.item.id for c in parsed.rubrics if c.doc.path in given}
+        used |= {m.rubric for m in corpus.mappings}
         corpus.rubrics = {k: v for k, v in corpus.rubrics.items() if k in used}
     if not parsed.lint:  # a command that scores: the codings as arrays, while the cases are fresh in memory
         corpus.collect()

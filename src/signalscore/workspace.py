@@ -41,7 +41,8 @@ def _yaml_below(folder: Traversable, name: str) -> dict[str, bytes]:
 
 def workspace_files() -> dict[str, bytes]:
     """What `init` writes: the bundled files, and schemas generated from this version's models."""
-    schemas = {f"schemas/{file_name(kind)}": schema_text(kind).encode("utf-8") for kind in KINDS}
+    # A new workspace holds rubrics and cases (no mappings folder): the schemas of those two.
+    schemas = {f"schemas/{file_name(kind)}": schema_text(kind).encode("utf-8") for kind in KINDS[:2]}
     return {**bundled(), **schemas}
 
 

@@ -15,14 +15,15 @@ class Kind(StrEnum):
 
     rubric = "rubric"
     case = "case"
+    mapping = "mapping"
 
 
 @app.command()
 def schema(
-    kind: Annotated[Kind, typer.Argument(metavar="KIND", help="rubric or case.", show_default=False)],
+    kind: Annotated[Kind, typer.Argument(metavar="KIND", help="rubric, case or mapping.", show_default=False)],
     output: OutputOpt = None,
 ) -> None:
-    """Print the JSON Schema of rubric or case files, for editors and other validators."""
+    """Print the JSON Schema of rubric, case or mapping files, for editors and other validators."""
 
     def body() -> None:
         from signalscore.schema import schema_text

@@ -27,7 +27,9 @@ def validate(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            metavar="PATHS", help="Rubric and case files or folders. Default: ./rubrics ./cases", show_default=False
+            metavar="PATHS",
+            help="Rubric, case and mapping files or folders. Default: ./rubrics ./cases (and ./mappings if present)",
+            show_default=False,
         ),
     ] = None,
     rubrics_dir: RubricsDir = Path("rubrics"),
@@ -35,14 +37,14 @@ def validate(
     no_cache: NoCacheOpt = False,
     strict: StrictOpt = False,
 ) -> None:
-    """Check rubrics and cases; print every problem and warning; change nothing."""
+    """Check rubrics, cases and event-data mappings; print every problem and warning; change nothing."""
 
     def body() -> None:
         from signalscore.lint import lint
         from signalscore.loader import load
 
         corpus = load(
-            paths or [Path("rubrics"), Path("cases")],
+            paths or [Path("rubrics"), Path("cases"), *[Path("mappings")] * Path("mappings").is_dir()],
             rubrics_dir=rubrics_dir,
             follow_links=follow_links,
             cache=not no_cache,
@@ -54,6 +56,8 @@ def validate(
             raise InputError([dataclasses.replace(w, severity="error") for w in warnings])
         print_problems(warnings)
         count = f"{len(corpus.rubrics)} rubric(s) and {len(corpus.cases)} case(s)"
+        if corpus.mappings:
+            count = count.replace(" and ", ", ") + f" and {len(corpus.mappings)} mapping(s)"
         print(f"ok: {count} valid", file=sys.stderr)
         if warnings:
             print(f"{len(warnings)} warning(s); --strict makes them errors", file=sys.stderr)
