@@ -183,6 +183,19 @@ def test_panel_every_dyad_and_year(cli: Callable[..., Run], tmp_path: Path) -> N
     assert rows[0]["leader_meetings"] == 1 and rows[1]["leader_meetings"] == 1  # 08-07 of each year is outside
 
 
+def test_a_panel_split_to_fit_names_the_dyad_and_window_in_every_block(
+    cli: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events = write_gdelt(tmp_path / "e.tsv", _events())
+    monkeypatch.setenv("COLUMNS", "60")
+    args = derive_args(events, "--dyads", "CHN:RUS,RUS:CHN", command="panel")
+    run = cli(*args, "--period", "2008-01-01:2009-12-31", cwd=tmp_path)
+    assert run.code == 0, run.err
+    blocks = [b for b in run.out.split("\n\n") if b.strip()]
+    assert len(blocks) > 1 and all(len(line) <= 60 for line in run.out.splitlines())
+    assert all(b.split()[:3] == ["sender", "recipient", "window"] for b in blocks)
+
+
 def test_panel_scores_match_derived_cases(cli: Callable[..., Run], tmp_path: Path) -> None:
     events = write_gdelt(tmp_path / "e.tsv", _events())
     run = cli(

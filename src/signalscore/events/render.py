@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from signalscore.mapping import Mapping
+from signalscore.render.fitting import Layout
 from signalscore.render.tabular import grid, plain, terminal_width, to_json
 from signalscore.rubric import Rubric
 
@@ -16,5 +17,6 @@ def render_panel(frame: pd.DataFrame, mapping: Mapping, rubric: Rubric, fmt: str
         head = {"mapping": mapping.id, "coder": mapping.coder, "rubric": rubric.id, "version": rubric.version}
         return to_json({**head, "features": list(mapping.features), "rows": rows})
     width = terminal_width() if fmt == "table" else None
-    text = grid(frame, fmt, precision, width=width)
+    keys = [c for c in ("sender", "recipient", "window") if c in frame.columns]  # repeated in every block
+    text = grid(frame, fmt, precision, width=width, layout=Layout(keys=keys))
     return text if text.endswith("\n") else text + "\n"
