@@ -46,3 +46,9 @@ def test_patterns_that_match_nothing_are_all_named(cli: Callable[..., Run]) -> N
     assert run.code == 2 and run.out == ""
     assert "--case 'zz*' matches no case id: known: by-ru-2022-ukraine" in run.err
     assert "--case 'cn-ru-2099-georgia' matches no case id: did you mean 'cn-ru-2008-georgia'?" in run.err
+
+
+def test_a_coding_every_case_shares_is_named_once(cli: Callable[..., Run]) -> None:
+    out = cli("compare", "-c", "cn-ru-*", cwd=ROOT).out
+    said = " ".join(out[out.index("Codings shown:") :].split("\n\n")[0].split())
+    assert said == "Codings shown: every case: adjudicated by adjudicator of coder-b, signalscore-research."

@@ -192,5 +192,14 @@ def render_compare(
 
 def _codings_note(comp: Comparison, whose: Mapping[str, str], markup: Markup, width: int | None) -> str:
     """Whose coding each case of the comparison that is coded several times shows; empty when none is."""
-    shown = "; ".join(f"{row}: {whose[row]}" for row in map(str, comp.ids) if row in whose)
+    groups: dict[str, list[str]] = {}  # whose coding -> the rows showing it, so that a shared one is said once
+    for row in map(str, comp.ids):
+        if row in whose:
+            groups.setdefault(whose[row], []).append(row)
+    every = len(comp.ids) > 1
+    said = [
+        f"{'every case' if every and len(rows) == len(comp.ids) else ', '.join(rows)}: {who}"
+        for who, rows in groups.items()
+    ]
+    shown = "; ".join(said)
     return markup.paragraph([fill(markup.escape(f"Codings shown: {shown}."), width)]) if shown else ""
