@@ -207,3 +207,27 @@ def test_two_codings_of_one_window_get_their_row_labels() -> None:
     )
     wide = panel_frame(trend_frame(cases))
     assert list(wide.columns)[3:] == ["x@ana", "x@ben"] and wide.iloc[0, 3:].tolist() == [1.0, 2.0]
+
+
+def test_the_chart_draws_a_score_that_lies_outside_its_interval() -> None:
+    from signalscore.api import load_rubric
+    from signalscore.report.trend_chart import trend_chart
+
+    rubric = load_rubric(ROOT / "rubrics" / "support-signals.yaml")
+    cases = pd.DataFrame(
+        {
+            "rubric": rubric.id,
+            "case": ["a", "b"],
+            "sender": "S",
+            "recipient": "R",
+            "period_start": pd.to_datetime(["2001-01-01", "2002-01-01"]),
+            "period_end": pd.to_datetime(["2001-12-31", "2002-12-31"]),
+            "score": [10.0, 50.0],
+            "score_low": [10.0, 50.0],
+            "score_high": [10.0, 50.0],
+            "coverage": [1.0, 1.0],
+        }
+    )
+    # a point score below its draws' 5th percentile (possible with unknowns drawn over their scale)
+    trend = trend_frame(cases, intervals={"a": (12.0, 30.0), "b": (20.0, 60.0)})
+    assert trend_chart(trend, {rubric.id: rubric}).startswith(b"\x89PNG")

@@ -55,10 +55,12 @@ def draw_rubric(ax: Axes, trend: pd.DataFrame, rubric: Rubric) -> None:
         rows = trend[(trend["sender"] == sender) & (trend["recipient"] == recipient)]
         x = rows["period_start"].to_numpy()
         y = rows["score"].to_numpy(dtype=float)
-        spread = np.vstack([y - rows["p5"].to_numpy(dtype=float), rows["p95"].to_numpy(dtype=float) - y])
-        label = plain_text(f"{sender} → {recipient}")
-        bars = None if np.isnan(spread).all() else np.nan_to_num(spread)
-        ax.errorbar(x, y, yerr=bars, marker="o", capsize=3, label=label)
+        p5, p95 = rows["p5"].to_numpy(dtype=float), rows["p95"].to_numpy(dtype=float)
+        (line,) = ax.plot(x, y, marker="o", label=plain_text(f"{sender} → {recipient}"))
+        # The interval as a bar from p5 to p95: a point score may lie outside its draws' interval.
+        drawn = ~(np.isnan(p5) | np.isnan(p95))
+        if drawn.any():
+            ax.vlines(x[drawn], p5[drawn], p95[drawn], colors=line.get_color(), linewidth=2, alpha=0.5)
     low, high = rubric.scale.min, rubric.scale.max
     ax.set_ylim(low, high)
     ax.set_ylabel(f"score (scale {low:g} to {high:g})")
