@@ -320,8 +320,8 @@ def test_evenly_spread_levels_normalise_exactly_as_interpolation() -> None:
 
 
 def test_scoring_holds_no_case_by_feature_temporaries() -> None:
-    # Beyond the contributions, scoring keeps case-by-feature arrays only as masks: 100,000 cases score
-    # without gigabytes of temporaries, and the weights and signals are built only for those who ask.
+    # Beyond its outputs, scoring keeps only a few cache-sized blocks of rows and a few columns: 100,000 cases
+    # score without gigabytes of temporaries, and the weights and signals are built only for those who ask.
     features = [
         {"id": f"f{j}", "label": "F", "weight": 1 + j % 3, "dimension": f"d{j % 2}", "scale": {"type": "binary"}}
         for j in range(24)
@@ -329,13 +329,15 @@ def test_scoring_holds_no_case_by_feature_temporaries() -> None:
     dims = [{"id": "d0", "label": "D", "weight": 2}, {"id": "d1", "label": "E", "weight": 1}]
     r = Rubric.model_validate({"id": "r", "version": "1", "title": "R", "features": features, "dimensions": dims})
     rng = np.random.default_rng(0)
-    values = rng.choice(np.array([True, False, "n/a", "unknown"], dtype=object), (2000, 24))
+    values = rng.choice(np.array([True, False, "n/a", "unknown"], dtype=object), (500, 24))
     cases = [case(f"c{i}", **{f"f{j}": v for j, v in enumerate(row)}) for i, row in enumerate(values)]
-    codings = Codings.collect(r, cases)
+    few = Codings.collect(r, cases)
+    many = [np.asfortranarray(np.tile(a, (80, 1))) for a in (few.x, few.status, few.confidence)]
+    codings = Codings(r, np.tile(few.ids, 80), *many)  # 40,000 cases: many blocks
     tracemalloc.start()
     part = score_codings(codings)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     array = codings.x.nbytes
-    assert peak < 2.5 * array  # the contributions, the masks and a few columns
+    assert peak < 2.5 * array  # the outputs (contributions and a column each), blocks and a few columns
     assert part.weight.shape == part.signal.shape == part.normalized.shape == codings.x.shape

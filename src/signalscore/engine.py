@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from signalscore.blocks import Plan, score_blocks
 from signalscore.codings import CODED, NA, STATUS, UNKNOWN, Codings
 from signalscore.exact import Effective
 from signalscore.penalty import score_penalized
@@ -179,23 +180,46 @@ class Matrices:
         return self.status != NA, np.where(self.status == NA, 0.0, signal)
 
 
-def tie_ranks(score: np.ndarray) -> np.ndarray:
-    """1-based ranks, highest first, by the score rounded to RANK_DECIMALS; ties share the lowest; NaN: none."""
+def tie_ranks(score: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """1-based ranks, highest first, by the score rounded to RANK_DECIMALS; ties share the lowest; NaN: none
+    (into `out` if given)."""
     with np.errstate(over="ignore", invalid="ignore"):
         keys = np.rint(score * 10.0**RANK_DECIMALS)
     if not np.isfinite(keys[~np.isnan(keys)]).all():
         keys = np.where(np.isfinite(keys), keys, score)
     scored = ~np.isnan(keys)
     valid = None if scored.all() else np.flatnonzero(scored)
-    negated = np.negative(keys) if valid is None else -keys[valid]
-    order = np.argsort(negated)  # one sort; a search per case into the sorted keys is several times slower
-    ordered = negated[order]
+    keys = keys if valid is None else keys[valid]
+    order, ordered = _sorted_keys(keys)
     first = np.arange(1.0, len(order) + 1.0)
     first[1:][ordered[1:] == ordered[:-1]] = 0.0  # a tie keeps the rank where its run of ties began
     np.maximum.accumulate(first, out=first)
-    out = np.full(score.shape, np.nan)
+    out = np.full(score.shape, np.nan) if out is None else out
+    if valid is not None:
+        out[...] = np.nan
     out[order if valid is None else valid[order]] = first
     return out
+
+
+def _sorted_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The order of the keys, highest first, and in that order, values equal exactly where the keys are.
+
+    Whole-number keys of a modest range are sorted with their positions packed into the low bits of one
+    int64 each: a plain sort of numbers, four times quicker than an argsort. Any others are argsorted.
+    """
+    bits = max(len(keys) - 1, 1).bit_length()
+    low, high = (keys.min(), keys.max()) if len(keys) else (0.0, 0.0)
+    if max(-low, high) >= 2.0**52 or high - low >= 2.0 ** (62 - bits):  # (finite keys are whole numbers)
+        negated = np.negative(keys)
+        order = np.argsort(negated)
+        return order, negated[order]
+    packed = np.subtract(high, keys).astype(np.int64)  # whole numbers below 2**52: exact, and equal where the keys are
+    packed <<= bits
+    packed |= np.arange(len(keys), dtype=np.int64)
+    packed.sort()
+    order = packed & ((1 << bits) - 1)
+    packed >>= bits
+    return order, packed
 
 
 def ranks(score: pd.Series) -> pd.Series:
@@ -223,56 +247,6 @@ def coverage(w: Weights, coded: np.ndarray, known: np.ndarray, full: np.ndarray 
     return out
 
 
-@dataclass
-class _Sums:
-    """What one pass over the features adds up per case: the score's, the bounds' and the dimensions'."""
-
-    contribution: np.ndarray
-    total: np.ndarray
-    bound: np.ndarray | None
-    unknown: np.ndarray | None
-    dimension: np.ndarray
-
-    def add(self, j: int, d: int, w: float, e: np.ndarray, s: np.ndarray, span: float) -> None:
-        """Feature j (of dimension d, raw weight w): effective weights e, signals s."""
-        term = np.multiply(e, s)
-        np.multiply(term, span, out=self.contribution[:, j])
-        _add_rounded(self.total, term)
-        if self.dimension.shape[1]:
-            self.dimension[:, d] += np.multiply(s, w, out=term)
-
-
-def _add_rounded(total: np.ndarray, term: np.ndarray) -> None:
-    """total += term rounded to a multiple of 2**-52 (exact.exact_dot: sums that ignore the order)."""
-    term += 1.0
-    term -= 1.0
-    total += term
-
-
-def _one_pass(codings: Codings, w: Weights, eff: Effective, bound: Effective, fill: float | None) -> _Sums:
-    """Signals, contributions and every sum, a feature's column at a time (no case-by-feature temporaries)."""
-    n, rubric, unknown = codings.x.shape[0], codings.rubric, codings.status == UNKNOWN
-    separate = eff is not bound or fill is not None  # else the bound's sum is the score's
-    sums = _Sums(
-        np.empty(codings.x.shape, order="F"),
-        np.zeros(n),
-        np.zeros(n) if separate else None,
-        np.zeros(n) if separate and unknown.any() else None,
-        np.zeros((n, len(rubric.dimensions)), order="F"),
-    )
-    v, signal, e, eb = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
-    for j, f in enumerate(rubric.features):
-        feature_signal(f, codings.x[:, j], v, signal)
-        s = signal if fill is None else signal + fill * unknown[:, j]
-        sums.add(j, w.member[j], w.feature[j], eff.column(j, e), s, rubric.scale.max - rubric.scale.min)
-        if sums.bound is not None:
-            b = eff.column(j, e) if bound is eff else bound.column(j, eb)
-            _add_rounded(sums.bound, b * signal)
-            if sums.unknown is not None:
-                _add_rounded(sums.unknown, b * unknown[:, j])
-    return sums
-
-
 def score_codings(codings: Codings) -> Scored:
     """Score every case of one rubric: scores, bounds, coverage, ranks, dimension scores, contributions
     (and, built when first asked for, the normalised values, signals and effective weights)."""
@@ -280,33 +254,25 @@ def score_codings(codings: Codings) -> Scored:
     if rubric.has_penalties:
         return score_penalized(codings)
     w = scaled(Weights.of(rubric))
-    groups, status = w.groups(), codings.status
-    bound = Effective.of(w, groups, status != NA)
-    coded = bound if not (status == UNKNOWN).any() else Effective.of(w, groups, status == CODED)
     fill = POLICY_SIGNAL.get(rubric.missing)
-    eff = coded if fill is None else bound
-    sums = _one_pass(codings, w, eff, bound, fill)
-    low, span = rubric.scale.min, rubric.scale.max - rubric.scale.min
-    bound_total = sums.total if sums.bound is None else sums.bound
-    high_total = bound_total if sums.unknown is None else bound_total + sums.unknown
-    score = eff.scored(sums.total, low, span)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        sums.dimension /= eff.dim_sum[:, : sums.dimension.shape[1]]
+    out = score_blocks(codings, Plan.of(rubric, w, fill))
+    tie_ranks(out.score, out=out.rank)
     return Scored(
         codings=codings,
-        parts=lambda: _parts(codings, eff, fill),
-        contribution=sums.contribution,
-        score=score,
-        score_low=bound.scored(bound_total, low, span),
-        score_high=bound.scored(high_total, low, span),
-        coverage=coverage(w, coded.dim_sum, bound.dim_sum),
-        rank=tie_ranks(score),
-        dimensions=low + span * sums.dimension,
+        parts=lambda: _parts(codings, w, fill),
+        contribution=out.contribution,
+        score=out.score,
+        score_low=out.score_low,
+        score_high=out.score_high,
+        coverage=out.coverage,
+        rank=out.rank,
+        dimensions=out.dimensions,
     )
 
 
-def _parts(codings: Codings, eff: Effective, fill: float | None) -> Parts:
+def _parts(codings: Codings, w: Weights, fill: float | None) -> Parts:
     """The normalised values, signals and effective weights that score_codings scored with."""
+    eff = Effective.of(w, w.groups(), codings.status == CODED if fill is None else codings.status != NA)
     v, signal = signals(codings.rubric, codings.x)
     s = signal if fill is None else signal + fill * (codings.status == UNKNOWN)
     return Parts(v, s, eff.e)
