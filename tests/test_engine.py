@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import tracemalloc
 import warnings
 from itertools import pairwise
@@ -13,9 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from signalscore import blocks
 from signalscore.case import Case
 from signalscore.codings import Codings
-from signalscore.engine import Scores, normalize, ranks, score_codings, score_rubric, signals
+from signalscore.engine import Scores, normalize, ranks, score_codings, score_rubric, signals, tie_ranks
 from signalscore.frame import cases_frame, codings_frame
 from signalscore.rubric import Rubric, Scale
 from tests.strategies import cases_for, rubrics
@@ -306,6 +308,56 @@ def test_one_pass_outputs_agree_with_the_arrays_built_on_demand(data: st.DataObj
     np.testing.assert_array_equal(part.normalized, v)
     if r.missing == "renormalize" and not r.has_penalties:
         np.testing.assert_array_equal(part.signal, signal)
+
+
+OUTPUTS = ("score", "score_low", "score_high", "coverage", "rank", "dimensions", "contribution")
+
+
+@PROPS
+@given(st.data())
+def test_a_case_scores_the_same_whatever_block_of_cases_it_is_scored_in(data: st.DataObject) -> None:
+    # Cases are scored a block of rows at a time: the blocks' edges, and the other cases in a block, must
+    # change no bit of a case's outputs (its rank aside, which depends on every score).
+    r = data.draw(rubrics())
+    cases = data.draw(cases_for(r))
+    alone = score_codings(Codings.collect(r, cases))
+    rows = data.draw(st.lists(st.integers(0, len(cases) - 1), min_size=150, max_size=300))
+    many = Codings.collect(r, cases).take(
+        rows, [cases[i].model_copy(update={"id": f"c{k}"}) for k, i in enumerate(rows)]
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(blocks, "_CELLS", 1)  # blocks of 64 cases
+        small = score_codings(many)
+    whole = score_codings(many)
+    for key in OUTPUTS:
+        np.testing.assert_array_equal(getattr(small, key), getattr(whole, key), err_msg=key, strict=True)
+        if key != "rank":
+            np.testing.assert_array_equal(getattr(whole, key), getattr(alone, key)[rows], err_msg=key, strict=True)
+
+
+def reference_ranks(score: list[float]) -> list[float]:
+    """The rank rule, case by case: 1 + the number of scores higher after rounding to RANK_DECIMALS."""
+    keys = [s if math.isnan(s) or math.isinf(s * 1e9) else round(s * 1e9) / 1.0 for s in score]
+    return [math.nan if math.isnan(k) else 1.0 + sum(o > k for o in keys if not math.isnan(o)) for k in keys]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(allow_nan=True, allow_infinity=True),
+            st.sampled_from([0.0, -0.0, 1e-10, 1.5e-9, 2.5e-9, 50.0, 50.0 + 4e-10, 50.0 + 6e-10, 4.6e6, 1e300]),
+        ),
+        max_size=40,
+    )
+)
+def test_ranks_follow_the_rank_rule_for_any_scores(score: list[float]) -> None:
+    # Keys within 2**52 are sorted with their positions packed into one integer; any others are argsorted.
+    got = tie_ranks(np.array(score, dtype=float))
+    np.testing.assert_array_equal(got, reference_ranks(score))
+    out = np.empty(len(score))
+    assert tie_ranks(np.array(score, dtype=float), out=out) is out
+    np.testing.assert_array_equal(out, got)
 
 
 def test_evenly_spread_levels_normalise_exactly_as_interpolation() -> None:

@@ -1,11 +1,12 @@
 """Section 3 for a rubric without penalties, a block of cases at a time, every temporary small enough for a cache.
 
 Every output but the ranks is a function of one case's codings, so the cases are scored in blocks of rows:
-a few case-by-feature temporaries of a few hundred kilobytes, reused from block to block, in place of passes
-over whole arrays, and the outputs share one allocation. The arithmetic is that of a feature's column at a
-time over all the cases (exact.Effective), operation for operation, so the bits are the same: each dimension's
-active weights added in its canonical order, score terms rounded to multiples of 2**-52 (whose sums are exact
-in any order), dimension sums in rubric order.
+a few case-by-feature temporaries of about a megabyte, reused from block to block, in place of passes over
+whole arrays (or of a Python loop over the features), and the outputs share one allocation. Each element
+goes through the same floating-point operations as when the engine took one feature's column at a time
+over all the cases, so every bit of every output is the same: each dimension's active weights added in its
+canonical order (Weights.groups), score terms rounded to multiples of 2**-52 (whose sums are exact in any
+order), dimension sums in rubric order.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 import numpy as np
 
 from signalscore.codings import CODED, NA, UNKNOWN
+from signalscore.exact import dimension_sums, exact_row_sums, factors
 
 if TYPE_CHECKING:
     from signalscore.codings import Codings
@@ -24,7 +26,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-_CELLS = 1 << 17  # cases x features in one block: each temporary 128 kB, a core's cache holds them all
+_CELLS = 1 << 17  # cases x features in one block: each float temporary 1 MB, within a core's share of cache
 
 
 @dataclass(frozen=True)
@@ -85,18 +87,8 @@ class Plan:
 
     def effective(self, active: np.ndarray, scratch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """exact.Effective.of for a block: each dimension's active raw weights, and the weights' factors."""
-        w = self.w
-        np.multiply(active, w.feature, out=scratch)
-        dim_sum = np.zeros((active.shape[0], len(self.groups)), order="F")
-        for d, columns in enumerate(self.groups):
-            for j in columns:
-                dim_sum[:, d] += scratch[:, j]
-        present = dim_sum > 0
-        dim_w = w.dimension * present
-        total = dim_w.sum(axis=1, keepdims=True) if len(self.groups) > 1 else dim_w
-        within = dim_sum * total
-        within[~present] = 1.0  # W_d * 0 / 1: a factor of 0 where the dimension has no active feature
-        return dim_sum, np.divide(dim_w, within, out=within)
+        dim_sum = dimension_sums(self.w, self.groups, active, scratch)
+        return dim_sum, factors(self.w, dim_sum)
 
     def weights(self, factor: np.ndarray, out: np.ndarray) -> np.ndarray:
         """Effective weights wherever the factors' mask is active, and where it is not, what they would be
@@ -191,50 +183,55 @@ def score_blocks(codings: Codings, plan: Plan) -> Outputs:
 
 
 def _block(codings: Codings, plan: Plan, at: slice, out: Outputs, t: Scratch) -> None:
-    """Score the cases of rows `at`: engine._one_pass's sums and score_codings's outputs for them."""
-    status, w = codings.status[at], plan.w
-    np.equal(status, CODED, out=t.coded)
-    np.not_equal(status, NA, out=t.known)
-    np.equal(status, UNKNOWN, out=t.unknown)
-    unknown = bool(t.unknown.any())
+    """Score the cases of rows `at`: every output but the ranks."""
+    unknown = _masks(codings.status[at], t)
     plan.signals(codings.x[at], t.signal)
     known_sum, known_factor = plan.effective(t.known, t.term)
     coded_sum, coded_factor = plan.effective(t.coded, t.term) if unknown else (known_sum, known_factor)
-    s = t.signal
-    if plan.fill is not None:
+    if plan.fill is None:
+        s, eff_sum, eff_factor = t.signal, coded_sum, coded_factor
+    else:  # unknown features active at the fill signal
         np.multiply(t.unknown, plan.fill, out=t.term)
-        s = np.add(t.signal, t.term, out=t.filled)
-    eff_sum, eff_factor = (coded_sum, coded_factor) if plan.fill is None else (known_sum, known_factor)
+        s, eff_sum, eff_factor = np.add(t.signal, t.term, out=t.filled), known_sum, known_factor
     total = _score_terms(plan, plan.weights(eff_factor, t.weight), s, t.term, out.contribution[at])
     if plan.n_dims:
         _dimensions(plan, s, eff_sum, t.term, out.dimensions[at])
-    low = high = total
-    if plan.fill is not None or unknown:
-        e = plan.weights(known_factor, t.weight)
-        low = _exact_sum(np.multiply(e, t.signal, out=t.term))
-        if unknown:
-            high = low + _exact_sum(np.multiply(e, t.unknown, out=t.term))
+    low, high = _bound_totals(plan, known_factor, total, unknown, t)
     _scored(total, eff_sum, plan, out.score[at])
     _scored(low, known_sum, plan, out.score_low[at])
     _scored(high, known_sum, plan, out.score_high[at])
     from signalscore.engine import coverage
 
-    out.coverage[at] = coverage(w, coded_sum, known_sum)
+    out.coverage[at] = coverage(plan.w, coded_sum, known_sum)
+
+
+def _masks(status: np.ndarray, t: Scratch) -> bool:
+    """The block's coded, known (not n/a) and unknown masks; whether any feature is unknown."""
+    np.equal(status, CODED, out=t.coded)
+    np.not_equal(status, NA, out=t.known)
+    np.equal(status, UNKNOWN, out=t.unknown)
+    return bool(t.unknown.any())
+
+
+def _bound_totals(
+    plan: Plan, known_factor: np.ndarray, total: np.ndarray, unknown: bool, t: Scratch
+) -> tuple[np.ndarray, np.ndarray]:
+    """The exact sums of score_low and score_high: every unknown feature active at signal 0, and at 1."""
+    if plan.fill is None and not unknown:
+        return total, total  # every active feature is coded, with the score's weights
+    # Under a fill policy the score's weights are the known mask's, still in t.weight.
+    e = t.weight if plan.fill is not None else plan.weights(known_factor, t.weight)
+    low = exact_row_sums(np.multiply(e, t.signal, out=t.term))
+    if not unknown:
+        return low, low
+    return low, low + exact_row_sums(np.multiply(e, t.unknown, out=t.term))
 
 
 def _score_terms(plan: Plan, e: np.ndarray, s: np.ndarray, term: np.ndarray, contribution: np.ndarray) -> np.ndarray:
     """The contributions, e * s * span, into `contribution`; returns the exact sum of e * s per case."""
     np.multiply(e, s, out=term)
     np.multiply(term, plan.span, out=contribution)
-    return _exact_sum(term)
-
-
-def _exact_sum(term: np.ndarray) -> np.ndarray:
-    """Per row, the sum of the terms rounded to multiples of 2**-52 (in place): the same in any order."""
-    term += 1.0
-    term -= 1.0
-    total: np.ndarray = term.sum(axis=1)
-    return total
+    return exact_row_sums(term)
 
 
 def _dimensions(plan: Plan, s: np.ndarray, dim_sum: np.ndarray, scratch: np.ndarray, out: np.ndarray) -> None:
@@ -251,7 +248,7 @@ def _dimensions(plan: Plan, s: np.ndarray, dim_sum: np.ndarray, scratch: np.ndar
 
 
 def _scored(total: np.ndarray, dim_sum: np.ndarray, plan: Plan, out: np.ndarray) -> None:
-    """min + span * total into `out`; NaN where no feature is active (exact.Effective.scored)."""
+    """min + span * total into `out`; NaN where no feature is active."""
     np.multiply(total, plan.span, out=out)
     out += plan.low
     out[~dim_sum.any(axis=1)] = np.nan

@@ -272,7 +272,7 @@ def score_codings(codings: Codings) -> Scored:
 
 def _parts(codings: Codings, w: Weights, fill: float | None) -> Parts:
     """The normalised values, signals and effective weights that score_codings scored with."""
-    eff = Effective.of(w, w.groups(), codings.status == CODED if fill is None else codings.status != NA)
+    eff = Effective.of(w, codings.status == CODED if fill is None else codings.status != NA)
     v, signal = signals(codings.rubric, codings.x)
     s = signal if fill is None else signal + fill * (codings.status == UNKNOWN)
     return Parts(v, s, eff.e)
