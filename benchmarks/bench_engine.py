@@ -8,11 +8,16 @@ Cases are built in memory (1,000 distinct synthetic cases, copied under new ids)
 this measures collecting the codings into arrays, the engine, and the notebook API's `score`. "Every output"
 is what the issue lists: scores, bounds, coverage, ranks, dimension scores and contributions; the effective
 weights, signals and normalised values are built when first asked for, timed on their own line.
+
+Every action runs with one BLAS thread (threadpoolctl, installed with scikit-criteria): after a product,
+OpenBLAS's idle threads spin for a while, and CPU time, which counts every thread of the process, charged
+that spinning (tens of milliseconds on 2 busy cores) to whichever action came after `X @ w`.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import statistics
 import time
@@ -59,6 +64,16 @@ def medians(actions: dict[str, Callable[[], object]], repeats: int) -> dict[str,
     return {name: statistics.median(t) for name, t in times.items()}
 
 
+def one_blas_thread() -> contextlib.AbstractContextManager[object]:
+    """BLAS limited to one thread, so that no idle BLAS thread spins on the clock of the next action."""
+    try:
+        from threadpoolctl import threadpool_limits  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return contextlib.nullcontext()
+    limits: contextlib.AbstractContextManager[object] = threadpool_limits(limits=1, user_api="blas")
+    return limits
+
+
 def _parts(scored: Scored) -> object:
     """The case-by-feature arrays that scoring builds only when asked for (explain, JSON, the feature frame)."""
     return scored.weight, scored.signal, scored.normalized
@@ -85,7 +100,8 @@ def main() -> None:
     for name, run in {"pymcdm": pymcdm_wsm(), "scikit-criteria": skcriteria_wsm()}.items():
         if not isinstance(run, str):
             actions[f"{name} WSM + rank"] = lambda run=run: run(x, w)
-    t = medians(actions, args.repeat)
+    with one_blas_thread():
+        t = medians(actions, args.repeat)
     engine = t["engine.score_codings (every output)"]
     print(f"{args.cases:,} cases x {len(rubric.features)} features, medians of {args.repeat} runs (CPU time)")
     for name, seconds in t.items():
