@@ -119,28 +119,6 @@ def _linear(scale: Scale) -> tuple[float, float] | None:
 
 
 @dataclass(frozen=True)
-class Outputs:
-    """Every row-wise output, views of one allocation (a column each, contributions first)."""
-
-    block: np.ndarray
-    contribution: np.ndarray
-    score: np.ndarray
-    score_low: np.ndarray
-    score_high: np.ndarray
-    coverage: np.ndarray
-    rank: np.ndarray
-    dimensions: np.ndarray
-
-    @classmethod
-    def of(cls, n: int, n_features: int, n_dims: int) -> Outputs:
-        """Room for n cases."""
-        m = n_features
-        block = np.empty((n, m + 5 + n_dims), order="F")
-        score, low, high, coverage, rank = (block[:, m + k] for k in range(5))
-        return cls(block, block[:, :m], score, low, high, coverage, rank, block[:, m + 5 :])
-
-
-@dataclass(frozen=True)
 class Scratch:
     """A block's case-by-feature temporaries, allocated once per scoring and reused by every block."""
 
@@ -170,20 +148,27 @@ def block_rows(n_features: int) -> int:
     return max(64, _CELLS // max(n_features, 1))
 
 
-def score_blocks(codings: Codings, plan: Plan) -> Outputs:
-    """Every row-wise output of score_codings (all but the ranks), a block of cases at a time."""
+# The columns of score_blocks's array after the contributions (one per feature) and before the dimension scores.
+SCORE, SCORE_LOW, SCORE_HIGH, COVERAGE, RANK = range(5)
+
+
+def score_blocks(codings: Codings, plan: Plan) -> np.ndarray:
+    """Every output of score_codings in one array, a row per case, a block of cases at a time: a column per
+    feature's contribution, then the score, score_low, score_high, coverage and rank (left to the caller:
+    ranks need every score), then a column per dimension score."""
     n, m = codings.x.shape
-    out = Outputs.of(n, m, plan.n_dims)
+    out = np.empty((n, m + 5 + plan.n_dims), order="F")
     rows = block_rows(m)
     scratch = Scratch.of(min(rows, n), m)
     for start in range(0, n, rows):
         at = slice(start, min(start + rows, n))
-        _block(codings, plan, at, out, scratch.rows(at.stop - at.start))
+        _block(codings, plan, at, out[at], scratch.rows(at.stop - at.start))
     return out
 
 
-def _block(codings: Codings, plan: Plan, at: slice, out: Outputs, t: Scratch) -> None:
-    """Score the cases of rows `at`: every output but the ranks."""
+def _block(codings: Codings, plan: Plan, at: slice, out: np.ndarray, t: Scratch) -> None:
+    """Score the cases of rows `at` into their rows of score_blocks's array, `out`: all but the ranks."""
+    m = codings.x.shape[1]
     unknown = _masks(codings.status[at], t)
     plan.signals(codings.x[at], t.signal)
     known_sum, known_factor = plan.effective(t.known, t.term)
@@ -193,16 +178,16 @@ def _block(codings: Codings, plan: Plan, at: slice, out: Outputs, t: Scratch) ->
     else:  # unknown features active at the fill signal
         np.multiply(t.unknown, plan.fill, out=t.term)
         s, eff_sum, eff_factor = np.add(t.signal, t.term, out=t.filled), known_sum, known_factor
-    total = _score_terms(plan, plan.weights(eff_factor, t.weight), s, t.term, out.contribution[at])
+    total = _score_terms(plan, plan.weights(eff_factor, t.weight), s, t.term, out[:, :m])
     if plan.n_dims:
-        _dimensions(plan, s, eff_sum, t.term, out.dimensions[at])
+        _dimensions(plan, s, eff_sum, t.term, out[:, m + 5 :])
     low, high = _bound_totals(plan, known_factor, total, unknown, t)
-    _scored(total, eff_sum, plan, out.score[at])
-    _scored(low, known_sum, plan, out.score_low[at])
-    _scored(high, known_sum, plan, out.score_high[at])
+    _scored(total, eff_sum, plan, out[:, m + SCORE])
+    _scored(low, known_sum, plan, out[:, m + SCORE_LOW])
+    _scored(high, known_sum, plan, out[:, m + SCORE_HIGH])
     from signalscore.engine import coverage
 
-    out.coverage[at] = coverage(plan.w, coded_sum, known_sum)
+    out[:, m + COVERAGE] = coverage(plan.w, coded_sum, known_sum)
 
 
 def _masks(status: np.ndarray, t: Scratch) -> bool:

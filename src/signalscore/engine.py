@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from signalscore.blocks import Plan, score_blocks
+from signalscore.blocks import COVERAGE, RANK, SCORE, SCORE_HIGH, SCORE_LOW, Plan, score_blocks
 from signalscore.codings import CODED, NA, STATUS, UNKNOWN, Codings
 from signalscore.exact import Effective
 from signalscore.penalty import score_penalized
@@ -256,17 +256,19 @@ def score_codings(codings: Codings) -> Scored:
     w = scaled(Weights.of(rubric))
     fill = POLICY_SIGNAL.get(rubric.missing)
     out = score_blocks(codings, Plan.of(rubric, w, fill))
-    tie_ranks(out.score, out=out.rank)
+    m = len(rubric.features)
+    score, score_low, score_high, cover, rank = (out[:, m + k] for k in (SCORE, SCORE_LOW, SCORE_HIGH, COVERAGE, RANK))
+    tie_ranks(score, out=rank)
     return Scored(
         codings=codings,
         parts=lambda: _parts(codings, w, fill),
-        contribution=out.contribution,
-        score=out.score,
-        score_low=out.score_low,
-        score_high=out.score_high,
-        coverage=out.coverage,
-        rank=out.rank,
-        dimensions=out.dimensions,
+        contribution=out[:, :m],
+        score=score,
+        score_low=score_low,
+        score_high=score_high,
+        coverage=cover,
+        rank=rank,
+        dimensions=out[:, m + 5 :],
     )
 
 
