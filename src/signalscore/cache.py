@@ -38,12 +38,15 @@ from typing import Any
 from signalscore.case import Case
 from signalscore.document import Document, parse_file
 from signalscore.errors import Issue, Problem
+from signalscore.stored import StoredCase, head_json
+from signalscore.syntax_hints import COMMENT_RULE
 
 CACHE_DIR = ".signalscore-cache"
 ENV_OFF = "SIGNALSCORE_NO_CACHE"
 RACY_NS = 2_000_000_000  # FAT's 2 s: the coarsest timestamps a workspace is likely to sit on
 MAX_ENTRIES = 1 << 30  # bytes of the entries file
 ENTRIES = "entries"
+FIELDS = 4  # after the file name: key, lints, head, whole case
 _GITIGNORE = b"# Automatically created by signalscore.\n*\n"
 _CACHEDIR_TAG = b"Signature: 8a477f597d28d172789f06886806bc55\n# This is a signalscore cache folder.\n"
 
@@ -104,7 +107,7 @@ class Stored:
 
     case: Case
     doc: Document
-    lints: list[Problem]
+    lints: list[Problem] | None  # None: not read (see decode)
 
 
 def _lints(rows: Any, path: str) -> list[Problem]:
@@ -124,22 +127,26 @@ def key_text(key: Key) -> bytes:
 
 
 def encode(name: str, key: Key, case: Case, lints: Iterable[Problem]) -> bytes:
-    """One entry, a line: the file's name, its key, its located lint warnings and the case's fields as given
-    (unset ones left out, so that defaults stay defaults), separated by tabs (JSON escapes any in a value)."""
+    """One entry, a line: the file's name, its key, its located lint warnings, the case's header and cells
+    (signalscore.stored) and the case's fields as given (unset ones left out, so that defaults stay
+    defaults), separated by tabs (JSON escapes any in a value)."""
     rows = [[p.line, p.column, p.where, p.message] for p in lints]
-    parts = (json.dumps(name).encode("ascii"), key_text(key), json.dumps(rows).encode("ascii"))
+    parts = (json.dumps(name).encode("ascii"), key_text(key), json.dumps(rows).encode("ascii"), head_json(case))
     return b"\t".join((*parts, case.model_dump_json(exclude_unset=True).encode("utf-8"))) + b"\n"
 
 
-def decode(entry: list[bytes], key: Key, path: str) -> Stored | None:
-    """An entry (its fields after the name) checked against the file's key; None (a miss) if stale or malformed."""
-    stored_key, lints, model = entry
-    if stored_key != key_text(key):
+def decode(entry: list[bytes], key: Key | None, path: str, *, lint: bool = True) -> Stored | None:
+    """An entry (its fields after the name) checked against the file's key (unless None: an entry just made);
+    None (a miss) if stale or malformed. Without `lint`, the lint warnings are read only if one of them is a
+    value cut short by a comment (which every command reports)."""
+    stored_key, lints, head, whole = entry
+    if key is not None and stored_key != key_text(key):
         return None
     try:
-        found = [] if lints == b"[]" else _lints(json.loads(lints), path)
-        case = Case.model_validate_json(model)
-    except (ValueError, TypeError, RecursionError):  # pydantic's ValidationError is a ValueError
+        wanted = lints == b"[]" or lint or COMMENT_RULE.encode() in lints
+        found = ([] if lints == b"[]" else _lints(json.loads(lints), path)) if wanted else None
+        case = StoredCase.of(head, whole)
+    except (ValueError, TypeError, RecursionError):
         return None
     return Stored(case, StoredDocument(path), found)
 
@@ -153,8 +160,8 @@ def unpack(raw: bytes | None, tag: str) -> dict[str, list[bytes]]:
             return {}
         entries = {}
         for line in body.split(b"\n")[:-1]:
-            name, *entry = line.split(b"\t", 3)
-            if len(entry) != 3 or not isinstance(found := json.loads(name), str):
+            name, *entry = line.split(b"\t", FIELDS)
+            if len(entry) != FIELDS or not isinstance(found := json.loads(name), str):
                 return {}
             entries[found] = entry
     except (ValueError, RecursionError):
@@ -228,8 +235,9 @@ class Cache:
         root = Path.cwd() if root is None else root
         return cls(root) if _usable(root / CACHE_DIR) else None
 
-    def get(self, name: str) -> Stored | None:
-        """The stored case of a file below the workspace, if its entry matches the file as it is now."""
+    def get(self, name: str, *, lint: bool = True) -> Stored | None:
+        """The stored case of a file below the workspace, if its entry matches the file as it is now (its
+        lint warnings read if `lint`, see decode)."""
         key = None if os.path.isabs(name) else key_of(name)
         if key is None:
             return None
@@ -237,7 +245,7 @@ class Cache:
         if self.entries is None:
             self.entries = unpack(_read(os.path.join(self.folder, ENTRIES), MAX_ENTRIES + 1), self.tag)
         entry = self.entries.get(name)
-        stored = None if entry is None else decode(entry, key, name)
+        stored = None if entry is None else decode(entry, key, name, lint=lint)
         if entry is not None and stored is None:
             self.stale.add(name)
         return stored
@@ -249,6 +257,11 @@ class Cache:
             return
         with contextlib.suppress(ValueError):  # text JSON cannot hold (a lone surrogate): read afresh next time
             self.pending[doc.path] = encode(doc.path, key, case, lints)
+
+    def adopt(self, name: str, entry: bytes) -> None:
+        """Keep an entry made elsewhere (by a parsing worker, which checked the file was not changed)."""
+        if not os.path.isabs(name):
+            self.pending[name] = entry
 
     def flush(self) -> None:
         """Write the entries file anew (a new file renamed into place) if this run changed any entry: the
