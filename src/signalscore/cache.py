@@ -3,19 +3,22 @@
 The cache lives in the folder signalscore runs from (the workspace, like mypy's `.mypy_cache`) and holds
 one file, `entries`, with an entry per case file below that folder (files outside it are always read
 afresh): read at once on the first look-up, and written whole, once per run that adds to it. An entry keeps
-the validated case and its located lint warnings (a file with any problem of its own is not stored, and
-positions are read again from the file on the rare run that finds a problem in it), and is used only while
-the file's device, inode, size, modification time and change time (in nanoseconds) are those it was
-made from, and only by this build of signalscore (the tag: a digest of the version, size and modification
-time of each of signalscore's modules, and the versions of Python, PyYAML and pydantic). A file changed within the
-last RACY_NS of the run that read it is not stored (a change within the file system's timestamp
-granularity could leave its times as they were). Rubrics are never cached: every run reads them, so
-the checks of cases against their rubric always run.
+the file's located lint warnings, the validated case's header and cells (what scoring reads: see
+signalscore.stored) and the whole case as JSON, read only when a command needs more than the header and
+cells (a file with any problem of its own is not stored, and positions are read again from the file on the
+rare run that finds a problem in it). An entry is used only while the file's device, inode, size,
+modification time and change time (in nanoseconds) are those it was made from, and only by this build of
+signalscore (the tag: a digest of the version, size and modification time of each of signalscore's modules,
+and the versions of Python, PyYAML and pydantic). A file changed within the last RACY_NS of the run that read
+it is not stored (a change within the file system's timestamp granularity could leave its times as they
+were). Rubrics are never cached: every run reads them, so the checks of cases against their rubric always
+run.
 
-A hostile repository may commit a `.signalscore-cache/`: entries are JSON (nothing in them can run),
-are checked on reading (a file whose digest does not match its header is not used at all, and an entry
-that does not validate is a miss), and cannot match after a checkout, because
-the change time of a file cannot be set by its owner and is new in every checkout or extraction.
+A hostile repository may commit a `.signalscore-cache/`: entries are JSON (nothing in them can run), and
+an entry cannot match after a checkout, because the change time of a file cannot be set by its owner and is
+new in every checkout or extraction. Should one match all the same, it is checked on reading: a file whose
+digest does not match its header is not used at all, a header or cell of the wrong type makes the entry a
+miss, and a whole case that does not validate is an error when first read (signalscore.stored), never data.
 A cache folder that is a symbolic link or belongs to another user is not used at all, the entries file
 is opened without following links, and it is written to a new file, then renamed into place.
 """

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import PrivateAttr
+from pydantic import BaseModel, PrivateAttr
 
 from signalscore.case import CONFIDENCES, Case, Cell, Period
 from signalscore.errors import UsageError
 
+M = TypeVar("M", bound=BaseModel)
 CACHE_NOTE = ".signalscore-cache/entries"
 HEADER = ("id", "rubric", "title", "sender", "recipient", "episode", "period", "coder", "adjudicates")
 _TEXT = ("id", "rubric", "title", "sender", "recipient")
@@ -65,12 +66,7 @@ class StoredCase(Case):
         fields = dict(zip(HEADER[:6], row[:6], strict=True))
         fields.update(period=_period(row[6]), coder=row[7], adjudicates=_adjudicates(row[8]))
         _check(fields)
-        case = cls.__new__(cls)
-        object.__setattr__(case, "__dict__", fields)
-        object.__setattr__(case, "__pydantic_fields_set__", set(fields))
-        object.__setattr__(case, "__pydantic_extra__", None)
-        object.__setattr__(case, "__pydantic_private__", {"_whole": whole, "_cells": _cells(row[9])})
-        return case
+        return _bare(cls, fields, {"_whole": whole, "_cells": _cells(row[9])})
 
     def cells(self) -> dict[str, Cell]:
         private = object.__getattribute__(self, "__pydantic_private__")
@@ -134,7 +130,19 @@ def _period(dates: Any) -> Period | None:
     if dates is None:
         return None
     start, end = (dt.date.fromisoformat(d) for d in dates)  # a TypeError or ValueError on anything else
-    return Period.model_construct(start=start, end=end)
+    if start > end:
+        raise ValueError("bad period")
+    return _bare(Period, {"start": start, "end": end})
+
+
+def _bare(cls: type[M], fields: dict[str, Any], private: dict[str, Any] | None = None) -> M:
+    """A model with these fields, built without validating them again (they were when the entry was made)."""
+    item = cls.__new__(cls)
+    object.__setattr__(item, "__dict__", fields)
+    object.__setattr__(item, "__pydantic_fields_set__", set(fields))
+    object.__setattr__(item, "__pydantic_extra__", None)
+    object.__setattr__(item, "__pydantic_private__", private)
+    return item
 
 
 def _adjudicates(coders: Any) -> tuple[str, ...] | None:

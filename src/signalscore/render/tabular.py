@@ -89,16 +89,23 @@ def _nested(value: Any) -> bool:
     return any(isinstance(item, dict | list | tuple) for item in items)
 
 
+# One encoder for every plain value: json.dumps with options would build a new one for each (most of the time
+# a long output takes).
+_plain = json.JSONEncoder(allow_nan=False, ensure_ascii=False).encode
+
+
 def _key(key: Any) -> str:
     """A mapping key as json.dumps writes it (a key is always a string in JSON)."""
+    if isinstance(key, str):
+        return _plain(key)
     text = json.dumps({key: 0}, ensure_ascii=False)
     return text[1 : text.rindex(":")]
 
 
 def _encode(value: Any, pad: str) -> str:
-    """Indent containers of containers; everything else in one json.dumps call (the C encoder)."""
+    """Indent containers of containers; everything else in one call of the C encoder."""
     if not _nested(value):
-        return json.dumps(value, allow_nan=False, ensure_ascii=False)
+        return _plain(value)
     inner = pad + "  "
     if isinstance(value, dict):
         body = ",\n".join(f"{inner}{_key(k)}: {_encode(v, inner)}" for k, v in value.items())
@@ -167,8 +174,8 @@ def _formatted(frame: pd.DataFrame, shown: pd.DataFrame, precision: int) -> list
     written = []
     for column in frame.columns:
         kind = frame[column].dtype.kind
-        if kind not in "iuf" or not isinstance(column, str):  # not bool ("b") or object columns
-            continue
+        if kind not in "iuf" or not isinstance(column, str) or not frame[column].notna().any():
+            continue  # bool ("b") and object columns, and a column of no number (tabulate aligns it as text)
         spec = _DECIMALS.get(column, f".{precision}f") if kind == "f" else ""
         shown[column] = [v if v == "" else format(v, spec) for v in shown[column].tolist()]
         written.append(column)
