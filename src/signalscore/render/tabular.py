@@ -153,7 +153,7 @@ def drawer(
         options: dict[str, Any] = {"tablefmt": _TABLEFMT[fmt], "floatfmt": floatfmt, "preserve_whitespace": True}
         if align is not None:
             options.update(colalign=list(align), disable_numparse=True)
-        elif verbatim:
+        elif verbatim and rows:  # (tabulate cannot align the columns of a table without rows)
             aligns = ["right" if i in verbatim else "global" for i in range(frame.shape[1])]
             options.update(colalign=aligns, disable_numparse=list(verbatim))
         if fmt != "table":
