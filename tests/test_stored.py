@@ -67,7 +67,7 @@ def test_any_valid_case_round_trips(data: st.DataObject) -> None:
 
 @pytest.mark.parametrize(
     ("index", "bad"),
-    [(0, 7), (2, None), (5, 3), (6, ["2014-13-01", "2014-12-31"]), (8, []), (8, [1]), (9, [["f", [], "high"]])],
+    [(0, 7), (2, None), (5, 3), (6, ["2014-13-01", "2014-12-31"]), (8, []), (8, [1]), (9, [["f"], [[]], ["high"]]), (9, [["f"], [1, 2], ["high"]])],
 )
 def test_a_head_of_the_wrong_shape_is_refused(index: int, bad: object) -> None:
     case = read(ROOT / "cases" / "cn-ru-2014-crimea.yaml")
@@ -80,6 +80,6 @@ def test_a_head_of_the_wrong_shape_is_refused(index: int, bad: object) -> None:
 def test_a_head_with_an_unknown_confidence_is_refused() -> None:
     case = read(ROOT / "cases" / "cn-ru-2014-crimea.yaml")
     row = json.loads(head_json(case))
-    row[9][0][2] = "certain"
+    row[9][2][0] = "certain"
     with pytest.raises(ValueError, match="bad cell"):
         StoredCase.of(json.dumps(row).encode(), b"{}")

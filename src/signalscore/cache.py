@@ -126,7 +126,7 @@ def _lints(rows: Any, path: str) -> list[Problem]:
 
 def key_text(key: Key) -> bytes:
     """A file key as an entry stores it."""
-    return ",".join(map(str, key)).encode("ascii")
+    return b"%d,%d,%d,%d,%d" % key
 
 
 def encode(name: str, key: Key, case: Case, lints: Iterable[Problem]) -> bytes:

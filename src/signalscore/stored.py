@@ -27,14 +27,16 @@ HEADER = ("id", "rubric", "title", "sender", "recipient", "episode", "period", "
 _TEXT = ("id", "rubric", "title", "sender", "recipient")
 _OPTIONAL = ("episode", "coder")
 _LAZY = frozenset(Case.model_fields) - set(HEADER)  # sources, summary, codings
-_SCALAR = (bool, int, float, str)
+_SCALARS = {bool, int, float, str}
+_CONFIDENCES = set(CONFIDENCES)
 
 
 def head_json(case: Case) -> bytes:
     """What a StoredCase is built from: the header fields and the cells, as one JSON list."""
     period = case.period
     dates = None if period is None else [period.start.isoformat(), period.end.isoformat()]
-    cells = [[fid, value, confidence] for fid, (value, confidence) in case.cells().items()]
+    cells = case.cells()
+    columns = [list(cells), [value for value, _ in cells.values()], [confidence for _, confidence in cells.values()]]
     coders = None if case.adjudicates is None else list(case.adjudicates)
     row: list[Any] = [
         case.id,
@@ -47,7 +49,7 @@ def head_json(case: Case) -> bytes:
         case.coder,
         coders,
     ]
-    row.append(cells)
+    row.append(columns)
     return json.dumps(row, ensure_ascii=True, allow_nan=True).encode("ascii")
 
 
@@ -154,9 +156,12 @@ def _adjudicates(coders: Any) -> tuple[str, ...] | None:
 
 
 def _cells(rows: Any) -> dict[str, Cell]:
-    cells: dict[str, Cell] = {}
-    for fid, value, confidence in rows:
-        if not (isinstance(fid, str) and isinstance(value, _SCALAR) and confidence in CONFIDENCES):
-            raise ValueError("bad cell")
-        cells[fid] = (value, confidence)
-    return cells
+    fids, values, confidences = rows  # three lists of one length (a ValueError or TypeError otherwise)
+    if not (
+        len(fids) == len(values) == len(confidences)
+        and set(map(type, fids)) <= {str}
+        and set(map(type, values)) <= _SCALARS
+        and set(confidences) <= _CONFIDENCES
+    ):
+        raise ValueError("bad cell")
+    return dict(zip(fids, zip(values, confidences, strict=True), strict=True))
