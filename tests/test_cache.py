@@ -264,20 +264,38 @@ def test_a_cached_load_is_an_uncached_load(workspace: Path, cases: tuple[dict[st
     assert loaded(True) == bare  # the run that reads it
 
 
-def test_an_entry_that_does_not_validate_is_a_miss_even_under_a_right_digest(
-    workspace: Path, cli: Any, parses: Parses
-) -> None:
-    # A hostile repository can commit an entries file with a digest that matches: each case still validates.
-    first = same_run(cli, "validate")
+def forge(workspace: Path, old: bytes, new: bytes) -> None:
+    """Edit the entries file and give it a digest that matches (as a hostile repository could commit)."""
     path = workspace / CACHE_DIR / cache.ENTRIES
     header, body = path.read_bytes().split(b"\n", 1)
-    body = body.replace(b'"title":"', b'"title":7,"x":"')
+    assert old in body
+    body = body.replace(old, new)
     head = json.loads(header) | {"digest": hashlib.blake2b(body, digest_size=16).hexdigest()}
     path.write_bytes(json.dumps(head).encode() + b"\n" + body)
+
+
+def test_an_entry_whose_header_does_not_check_is_a_miss_even_under_a_right_digest(
+    workspace: Path, cli: Any, parses: Parses
+) -> None:
+    # The header and cells a command scores from are checked as they are read: a wrong type is a miss.
+    first = same_run(cli, "score")
+    forge(workspace, b'["alpha-2010", "demo", "', b'["alpha-2010", "demo", 7, "')
     parses.clear()
-    again = cli("validate", cwd=workspace)
+    again = cli("score", cwd=workspace)
     assert (again.code, again.out, again.err) == (first.code, first.out, first.err)
-    assert len(parses) == 4
+    assert parses == ["cases/alpha-2010.yaml", "rubrics/demo.yaml"]
+
+
+def test_a_forged_whole_case_is_a_clear_error_when_first_read(workspace: Path, cli: Any) -> None:
+    # An entry is used only while the file's device, inode and change time are those it was made from,
+    # which a checked-out repository cannot arrange; should an entry be forged all the same, the case's
+    # fields that scoring does not read fail when first read, with a message and no traceback.
+    same_run(cli, "score")
+    forge(workspace, b'"title":"', b'"title":7,"x":"')
+    explained = cli("explain", "alpha-2010", cwd=workspace)
+    assert explained.code == 2
+    assert "an entry for case 'alpha-2010' is damaged" in explained.err
+    assert "Traceback" not in explained.err
 
 
 def test_a_run_that_reads_every_case_from_the_cache_writes_nothing(workspace: Path, cli: Any) -> None:

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from signalscore import parallel
+from signalscore import cache, parallel
+from signalscore.case import Case
 from tests.conftest import DEMO
 
 BROKEN = {
@@ -19,6 +20,9 @@ BROKEN = {
     "empty": "# nothing\n",
     "not-utf8": b"id: \xff\n",
 }
+
+
+ALONE = ("syntax", "unknown-key", "empty", "not-utf8")  # problems a file has on its own
 
 
 def many(root: Path, broken: bool) -> Path:
@@ -73,5 +77,23 @@ def test_the_pool_returns_every_file_in_order(tmp_path: Path, monkeypatch: pytes
     files = sorted((root / "cases").iterdir())
     serial = list(parallel.parse_files(files))
     pooled = list(parallel.parse_files(files, 2))
-    assert [d.path for d, _ in pooled] == [str(f) for f in files]
-    assert [(d.data, d.values, d.keys, p) for d, p in pooled] == [(d.data, d.values, d.keys, p) for d, p in serial]
+    assert len(pooled) == len(serial) == len(files)
+    entries = 0
+    for path, (doc, problems), (got, more) in zip(files, serial, pooled, strict=True):
+        if isinstance(got, bytes):  # a clean case file: validated in the worker, sent as its cache entry
+            entries += 1
+            assert not any(f"-{kind}" in path.name for kind in ALONE)
+            stored = cache.decode(got.rstrip(b"\n").split(b"\t", cache.FIELDS)[1:], None, str(path))
+            assert stored is not None and stored.doc.path == str(path)
+            assert stored.case == Case.model_validate(doc.data)
+            assert isinstance(more, bool)
+        else:
+            assert any(f"-{kind}" in path.name for kind in ALONE)
+            assert (got.path, got.data, got.values, got.keys, more) == (
+                str(path),
+                doc.data,
+                doc.values,
+                doc.keys,
+                problems,
+            )
+    assert entries == sum(not any(f"-{kind}" in f.name for kind in ALONE) for f in files) > 40

@@ -3,19 +3,22 @@
 The cache lives in the folder signalscore runs from (the workspace, like mypy's `.mypy_cache`) and holds
 one file, `entries`, with an entry per case file below that folder (files outside it are always read
 afresh): read at once on the first look-up, and written whole, once per run that adds to it. An entry keeps
-the validated case and its located lint warnings (a file with any problem of its own is not stored, and
-positions are read again from the file on the rare run that finds a problem in it), and is used only while
-the file's device, inode, size, modification time and change time (in nanoseconds) are those it was
-made from, and only by this build of signalscore (the tag: a digest of the version, size and modification
-time of each of signalscore's modules, and the versions of Python, PyYAML and pydantic). A file changed within the
-last RACY_NS of the run that read it is not stored (a change within the file system's timestamp
-granularity could leave its times as they were). Rubrics are never cached: every run reads them, so
-the checks of cases against their rubric always run.
+the file's located lint warnings, the validated case's header and cells (what scoring reads: see
+signalscore.stored) and the whole case as JSON, read only when a command needs more than the header and
+cells (a file with any problem of its own is not stored, and positions are read again from the file on the
+rare run that finds a problem in it). An entry is used only while the file's device, inode, size,
+modification time and change time (in nanoseconds) are those it was made from, and only by this build of
+signalscore (the tag: a digest of the version, size and modification time of each of signalscore's modules,
+and the versions of Python, PyYAML and pydantic). A file changed within the last RACY_NS of the run that read
+it is not stored (a change within the file system's timestamp granularity could leave its times as they
+were). Rubrics are never cached: every run reads them, so the checks of cases against their rubric always
+run.
 
-A hostile repository may commit a `.signalscore-cache/`: entries are JSON (nothing in them can run),
-are checked on reading (a file whose digest does not match its header is not used at all, and an entry
-that does not validate is a miss), and cannot match after a checkout, because
-the change time of a file cannot be set by its owner and is new in every checkout or extraction.
+A hostile repository may commit a `.signalscore-cache/`: entries are JSON (nothing in them can run), and
+an entry cannot match after a checkout, because the change time of a file cannot be set by its owner and is
+new in every checkout or extraction. Should one match all the same, it is checked on reading: a file whose
+digest does not match its header is not used at all, a header or cell of the wrong type makes the entry a
+miss, and a whole case that does not validate is an error when first read (signalscore.stored), never data.
 A cache folder that is a symbolic link or belongs to another user is not used at all, the entries file
 is opened without following links, and it is written to a new file, then renamed into place.
 """
@@ -38,12 +41,15 @@ from typing import Any
 from signalscore.case import Case
 from signalscore.document import Document, parse_file
 from signalscore.errors import Issue, Problem
+from signalscore.stored import StoredCase, head_json
+from signalscore.syntax_hints import COMMENT_RULE
 
 CACHE_DIR = ".signalscore-cache"
 ENV_OFF = "SIGNALSCORE_NO_CACHE"
 RACY_NS = 2_000_000_000  # FAT's 2 s: the coarsest timestamps a workspace is likely to sit on
 MAX_ENTRIES = 1 << 30  # bytes of the entries file
 ENTRIES = "entries"
+FIELDS = 4  # after the file name: key, lints, head, whole case
 _GITIGNORE = b"# Automatically created by signalscore.\n*\n"
 _CACHEDIR_TAG = b"Signature: 8a477f597d28d172789f06886806bc55\n# This is a signalscore cache folder.\n"
 
@@ -104,7 +110,7 @@ class Stored:
 
     case: Case
     doc: Document
-    lints: list[Problem]
+    lints: list[Problem] | None  # None: not read (see decode)
 
 
 def _lints(rows: Any, path: str) -> list[Problem]:
@@ -120,26 +126,30 @@ def _lints(rows: Any, path: str) -> list[Problem]:
 
 def key_text(key: Key) -> bytes:
     """A file key as an entry stores it."""
-    return ",".join(map(str, key)).encode("ascii")
+    return b"%d,%d,%d,%d,%d" % key
 
 
 def encode(name: str, key: Key, case: Case, lints: Iterable[Problem]) -> bytes:
-    """One entry, a line: the file's name, its key, its located lint warnings and the case's fields as given
-    (unset ones left out, so that defaults stay defaults), separated by tabs (JSON escapes any in a value)."""
+    """One entry, a line: the file's name, its key, its located lint warnings, the case's header and cells
+    (signalscore.stored) and the case's fields as given (unset ones left out, so that defaults stay
+    defaults), separated by tabs (JSON escapes any in a value)."""
     rows = [[p.line, p.column, p.where, p.message] for p in lints]
-    parts = (json.dumps(name).encode("ascii"), key_text(key), json.dumps(rows).encode("ascii"))
+    parts = (json.dumps(name).encode("ascii"), key_text(key), json.dumps(rows).encode("ascii"), head_json(case))
     return b"\t".join((*parts, case.model_dump_json(exclude_unset=True).encode("utf-8"))) + b"\n"
 
 
-def decode(entry: list[bytes], key: Key, path: str) -> Stored | None:
-    """An entry (its fields after the name) checked against the file's key; None (a miss) if stale or malformed."""
-    stored_key, lints, model = entry
-    if stored_key != key_text(key):
+def decode(entry: list[bytes], key: Key | None, path: str, *, lint: bool = True) -> Stored | None:
+    """An entry (its fields after the name) checked against the file's key (unless None: an entry just made);
+    None (a miss) if stale or malformed. Without `lint`, the lint warnings are read only if one of them is a
+    value cut short by a comment (which every command reports)."""
+    stored_key, lints, head, whole = entry
+    if key is not None and stored_key != key_text(key):
         return None
     try:
-        found = [] if lints == b"[]" else _lints(json.loads(lints), path)
-        case = Case.model_validate_json(model)
-    except (ValueError, TypeError, RecursionError):  # pydantic's ValidationError is a ValueError
+        wanted = lints == b"[]" or lint or COMMENT_RULE.encode() in lints
+        found = ([] if lints == b"[]" else _lints(json.loads(lints), path)) if wanted else None
+        case = StoredCase.of(head, whole)
+    except (ValueError, TypeError, RecursionError):
         return None
     return Stored(case, StoredDocument(path), found)
 
@@ -153,8 +163,8 @@ def unpack(raw: bytes | None, tag: str) -> dict[str, list[bytes]]:
             return {}
         entries = {}
         for line in body.split(b"\n")[:-1]:
-            name, *entry = line.split(b"\t", 3)
-            if len(entry) != 3 or not isinstance(found := json.loads(name), str):
+            name, *entry = line.split(b"\t", FIELDS)
+            if len(entry) != FIELDS or not isinstance(found := json.loads(name), str):
                 return {}
             entries[found] = entry
     except (ValueError, RecursionError):
@@ -228,8 +238,9 @@ class Cache:
         root = Path.cwd() if root is None else root
         return cls(root) if _usable(root / CACHE_DIR) else None
 
-    def get(self, name: str) -> Stored | None:
-        """The stored case of a file below the workspace, if its entry matches the file as it is now."""
+    def get(self, name: str, *, lint: bool = True) -> Stored | None:
+        """The stored case of a file below the workspace, if its entry matches the file as it is now (its
+        lint warnings read if `lint`, see decode)."""
         key = None if os.path.isabs(name) else key_of(name)
         if key is None:
             return None
@@ -237,7 +248,7 @@ class Cache:
         if self.entries is None:
             self.entries = unpack(_read(os.path.join(self.folder, ENTRIES), MAX_ENTRIES + 1), self.tag)
         entry = self.entries.get(name)
-        stored = None if entry is None else decode(entry, key, name)
+        stored = None if entry is None else decode(entry, key, name, lint=lint)
         if entry is not None and stored is None:
             self.stale.add(name)
         return stored
@@ -249,6 +260,11 @@ class Cache:
             return
         with contextlib.suppress(ValueError):  # text JSON cannot hold (a lone surrogate): read afresh next time
             self.pending[doc.path] = encode(doc.path, key, case, lints)
+
+    def adopt(self, name: str, entry: bytes) -> None:
+        """Keep an entry made elsewhere (by a parsing worker, which checked the file was not changed)."""
+        if not os.path.isabs(name):
+            self.pending[name] = entry
 
     def flush(self) -> None:
         """Write the entries file anew (a new file renamed into place) if this run changed any entry: the

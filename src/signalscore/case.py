@@ -14,6 +14,7 @@ from signalscore.rubric import Feature, Model, Rubric, Slug, Text
 from signalscore.safe_text import first_unsafe
 
 MISSING_VALUES = ("n/a", "unknown")
+CONFIDENCES = ("high", "medium", "low")
 
 
 def _date_only(value: Any) -> Any:
@@ -96,6 +97,9 @@ class Coding(Model):
 
 
 UNKNOWN = Coding(value="unknown")
+Value = bool | int | float | str
+Cell = tuple[Value, str]  # a coding's value and confidence
+UNKNOWN_CELL: Cell = ("unknown", "medium")
 
 
 class Case(Model):
@@ -117,6 +121,10 @@ class Case(Model):
     def coding(self, feature_id: str) -> Coding:
         """The coding of a feature; `unknown` when the case does not mention it."""
         return self.codings.get(feature_id, UNKNOWN)
+
+    def cells(self) -> dict[str, Cell]:
+        """Each coded feature's value and confidence: all that scoring and the rubric checks read."""
+        return {fid: (c.value, c.confidence) for fid, c in self.codings.items()}
 
 
 def case_issues(case: Case) -> list[Issue]:
@@ -144,30 +152,57 @@ def _unknown_feature(fid: str, rubric: Rubric) -> str:
 
 def coding_issues(case: Case, rubric: Rubric, *, override: bool = False) -> list[Issue]:
     """Problems of a case's codings against a rubric; under an override, extra codings only warn."""
-    issues: list[Issue] = []
-    features: dict[str, Feature] = {}
-    for f in rubric.features:  # the first of a duplicated id, as rubric.feature finds it; once, not per coding
-        features.setdefault(f.id, f)
-    for fid, coding in case.codings.items():
-        feature = features.get(fid)
+    return CodingCheck(rubric, override=override)(case)
+
+
+class CodingCheck:
+    """`coding_issues` for the cases of one rubric: its features read once, each distinct value checked once."""
+
+    def __init__(self, rubric: Rubric, *, override: bool = False) -> None:
+        self.rubric, self.override = rubric, override
+        self.features: dict[str, Feature] = {}
+        for f in rubric.features:  # the first of a duplicated id, as rubric.feature finds it
+            self.features.setdefault(f.id, f)
+        self.seen: dict[tuple[str, type, object], str | None] = {}
+
+    def __call__(self, case: Case) -> list[Issue]:
+        cells = case.cells()
+        issues = [issue for fid, (value, _) in cells.items() if (issue := self.cell(fid, value))]
+        if self.rubric.missing == "fail":
+            issues += [
+                Issue(
+                    ("codings", f.id),
+                    f"feature {f.id!r} is unknown, and rubric {self.rubric.id!r} has missing: fail"
+                    " (code it, or write n/a)",
+                )
+                for f in self.rubric.features
+                if cells.get(f.id, UNKNOWN_CELL)[0] == "unknown"
+            ]
+        return issues
+
+    def cell(self, fid: str, value: Value) -> Issue | None:
+        """The problem of one coded value, if any."""
+        feature = self.features.get(fid)
         if feature is None:
-            severity = "warning" if override else "error"
-            message = _unknown_feature(fid, rubric) + ("; coding ignored" if override else "")
-            issues.append(Issue(("codings", fid), message, at_key=True, severity=severity))
-        elif coding.status == "coded" and (why := feature.scale.value_problem(coding.value)):
-            message = f"{_show(coding.value)} is not valid for {fid} ({feature.scale.type} scale): {why}"
-            message += coded_text(coding.value, feature.scale) if isinstance(coding.value, str) else ""
-            issues.append(Issue(("codings", fid, "value"), message))
-    if rubric.missing == "fail":
-        issues += [
-            Issue(
-                ("codings", f.id),
-                f"feature {f.id!r} is unknown, and rubric {rubric.id!r} has missing: fail (code it, or write n/a)",
-            )
-            for f in rubric.features
-            if case.coding(f.id).status == "unknown"
-        ]
-    return issues
+            severity = "warning" if self.override else "error"
+            said = _unknown_feature(fid, self.rubric) + ("; coding ignored" if self.override else "")
+            return Issue(("codings", fid), said, at_key=True, severity=severity)
+        if value in MISSING_VALUES:
+            return None
+        key = (fid, type(value), value)
+        if key not in self.seen:
+            self.seen[key] = _value_message(fid, feature, value)
+        message = self.seen[key]
+        return None if message is None else Issue(("codings", fid, "value"), message)
+
+
+def _value_message(fid: str, feature: Feature, value: Value) -> str | None:
+    """Why a coded value is not valid for a feature, or None."""
+    why = feature.scale.value_problem(value)
+    if why is None:
+        return None
+    message = f"{_show(value)} is not valid for {fid} ({feature.scale.type} scale): {why}"
+    return message + (coded_text(value, feature.scale) if isinstance(value, str) else "")
 
 
 def _show(value: object) -> str:

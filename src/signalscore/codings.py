@@ -6,13 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import repeat
-from operator import attrgetter
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from signalscore.case import UNKNOWN as UNKNOWN_CODING
-from signalscore.case import Case
+from signalscore.case import UNKNOWN_CELL, Case, Cell
 from signalscore.rubric import Rubric
 
 if TYPE_CHECKING:
@@ -48,16 +47,16 @@ class Codings:
     def collect(cls, rubric: Rubric, cases: Sequence[Case]) -> Codings:
         """One pass over the cases' codings, in rubric feature order; an uncoded feature is unknown."""
         fids = [f.id for f in rubric.features]
-        cells: list[object] = []
-        fallback = repeat(UNKNOWN_CODING)
+        cells: list[Cell] = []
+        fallback = repeat(UNKNOWN_CELL)
         for case in cases:
-            cells += map(case.codings.get, fids, fallback)
-        values = list(map(attrgetter("value"), cells))
+            cells += map(case.cells().get, fids, fallback)
+        values = list(map(itemgetter(0), cells))
         x = np.array(list(map(_NOT_A_NUMBER.get, values, values)), dtype=float).reshape(len(cases), len(fids))
         status = np.zeros(x.shape, dtype=np.int8)
         missing = np.flatnonzero(np.isnan(x))
         status.flat[missing] = [NA if values[i] == "n/a" else UNKNOWN for i in missing]
-        words = list(map(attrgetter("confidence"), cells))
+        words = list(map(itemgetter(1), cells))
         confidence = np.array(list(map(CONFIDENCE.__getitem__, words)), dtype=np.int8).reshape(x.shape)
         ids = np.array([c.id for c in cases], dtype=object)
         x, status, confidence = _columns(x), _columns(status), _columns(confidence)
@@ -97,8 +96,8 @@ class Codings:
             return self.frame["value"].to_numpy(dtype=object).reshape(self.x.shape)[rows]
         fids = [f.id for f in self.rubric.features]
         out = np.empty((len(rows), len(fids)), dtype=object)
-        codings = [self.cases[i].codings for i in rows]
-        out.ravel()[:] = [c[f].value if f in c else None for c in codings for f in fids]
+        cells = [self.cases[i].cells() for i in rows]
+        out.ravel()[:] = [c[f][0] if f in c else None for c in cells for f in fids]
         out[self.status[rows] != CODED] = None
         return out
 
@@ -108,7 +107,7 @@ class Codings:
             return None
         if self.frame is not None:
             return self.frame["value"].iat[row * self.x.shape[1] + column]
-        return self.cases[row].codings[self.rubric.features[column].id].value
+        return self.cases[row].cells()[self.rubric.features[column].id][0]
 
     def titles(self) -> list[str]:
         """Each case's title."""

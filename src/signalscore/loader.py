@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
@@ -11,8 +12,9 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from signalscore.cache import Cache, Stored, wanted
-from signalscore.case import Case, case_issues, coding_issues
+from signalscore.cache import FIELDS, RACY_NS, Cache, Stored, decode, encode, wanted
+from signalscore.cache import key_of as key_of_file
+from signalscore.case import Case, CodingCheck, case_issues
 from signalscore.coders import Key, choose, group_issues, key_of
 from signalscore.document import Document, parse_file
 from signalscore.errors import InputError, Issue, Loc, Problem, UsageError, excerpt
@@ -22,7 +24,7 @@ from signalscore.lint import lint_case
 from signalscore.mapping import Mapping, mapping_issues
 from signalscore.mapping import rubric_issues as mapping_rubric_issues
 from signalscore.messages import closest, expected, found, hint, meant, neither, unknown_key
-from signalscore.parallel import jobs, parse_files
+from signalscore.parallel import Parsed, jobs, parse_files
 from signalscore.partial import partial
 from signalscore.rubric import Rubric, rubric_issues
 from signalscore.syntax_hints import COMMENT_RULE
@@ -222,6 +224,7 @@ class _Parsed:
     cache: Cache | None = None
     lint: bool = False
     parallel: bool = False
+    checks: dict[tuple[int, bool], CodingCheck] = field(default_factory=dict)  # by rubric (its id()), override
 
 
 def _clean(case: _Checked[Case], parsed: _Parsed, noted: list[Problem]) -> None:
@@ -256,18 +259,47 @@ def _take(doc: Document, problems: list[Problem], parsed: _Parsed) -> None:
     parsed.problems += problems + found
 
 
+def inspect_file(path: str) -> Parsed | tuple[bytes, bool]:
+    """What a parsing worker sends for a file: a case file without any problem of its own as its cache entry,
+    validated and linted (and whether the cache may keep it: unchanged while read, and not racy); any
+    other file as its document and problems, for the loader to check in order."""
+    key, started = key_of_file(path), time.time_ns()
+    doc, problems = parse_file(Path(path))
+    if key is None or not doc.built or () in doc.damaged or kind_of(doc.data) != "case":
+        return doc, problems
+    case, found = _check(Case, doc, case_issues)
+    if not case.valid or found or any(p.severity != "warning" for p in problems):
+        return doc, problems
+    lints = problems + [doc.problem(issue) for issue in lint_case(case.item)]
+    keep = key_of_file(path) == key and max(key[3], key[4]) <= started - RACY_NS
+    return encode(path, key, case.item, lints), keep
+
+
+def _entry(path: Path, entry: bytes, keep: bool, parsed: _Parsed) -> None:
+    """A clean case file as a worker sent it (see inspect_file)."""
+    stored = decode(entry.rstrip(b"\n").split(b"\t", FIELDS)[1:], None, str(path), lint=parsed.lint)
+    assert stored is not None  # made by this build a moment ago
+    parsed.cases.append(_Checked(stored.case, stored.doc, [], stored.lints))
+    if parsed.cache and keep:
+        parsed.cache.adopt(str(path), entry)
+
+
 def _read(files: Sequence[Path], parsed: _Parsed) -> None:
     """Check every file in order: from the cache where it holds the file as it is, else parsed (in parallel)."""
     cache = parsed.cache
-    stored: list[Stored | None] = [cache.get(str(path)) for path in files] if cache else [None] * len(files)
+    stored: list[Stored | None] = [None] * len(files)
+    if cache:
+        stored = [cache.get(str(path), lint=parsed.lint) for path in files]
     misses = [path for path, hit in zip(files, stored, strict=True) if hit is None]
     fresh = iter(parse_files(misses, jobs(len(misses)) if parsed.parallel else 1))
     for path, hit in zip(files, stored, strict=True):
         parsed.read.append(path)
-        if hit is None:
-            _take(*next(fresh), parsed)
-        else:
+        if hit is not None:
             parsed.cases.append(_Checked(hit.case, hit.doc, [], hit.lints))
+        elif isinstance(got := next(fresh), tuple) and isinstance(got[0], bytes):
+            _entry(path, got[0], got[1], parsed)
+        else:
+            _take(*got, parsed)
     next(fresh, None)  # past the last file: a pool of workers, if any, closes here
     if cache:
         cache.flush()
@@ -360,7 +392,10 @@ def _assign(checked: _Checked[Case], corpus: Corpus, parsed: _Parsed, override: 
     cut = [
         p for p in checked.lints or [] if p.message.endswith(f"({COMMENT_RULE})")
     ]  # text lost: every command says so
-    return checked.located(coding_issues(case, rubric, override=differs)) + cut
+    check = parsed.checks.get((id(rubric), differs))
+    if check is None:
+        check = parsed.checks[id(rubric), differs] = CodingCheck(rubric, override=differs)
+    return checked.located(check(case)) + cut
 
 
 def _map(checked: _Checked[Mapping], valid: dict[str, Rubric], corpus: Corpus, parsed: _Parsed) -> list[Problem]:

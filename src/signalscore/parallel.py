@@ -1,8 +1,10 @@
 """Parsing many files on every core: a process pool over chunks, results in the order of the files.
 
-Each worker runs `document.parse_file` on a chunk and sends back the documents and their problems; the
-loader checks them in order as if it had parsed them itself, so the problems and their order do not
-depend on how the files were parsed. SIGNALSCORE_JOBS=1 parses in this process; SIGNALSCORE_JOBS=N
+Each worker reads a chunk of files. A case file without any problem of its own is validated and linted
+in the worker, which sends back its cache entry (signalscore.cache: the case's header and cells, its
+JSON and its lint warnings; much smaller than a document); any other file comes back as its document
+and problems, and the loader checks it in order as if it had parsed it itself, so the problems and their
+order do not depend on how the files were read. SIGNALSCORE_JOBS=1 parses in this process; SIGNALSCORE_JOBS=N
 (N >= 2) uses N processes whatever the number of files; unset, a pool is used for MIN_FILES files or
 more when at least two CPUs are available to this process. The command line loads in parallel; the
 Python API (`load(..., parallel=True)`) only when asked.
@@ -23,6 +25,7 @@ MIN_FILES = 1000  # below this, starting the workers costs more than it saves
 CHUNKS_PER_JOB = 8  # small enough chunks that a slow one does not leave the other cores idle
 
 Parsed = tuple[Document, list[Problem]]
+Entry = bytes  # a clean case file's cache entry (signalscore.cache.encode), made by a worker
 
 
 def cpus() -> int:
@@ -40,14 +43,17 @@ def jobs(n_files: int) -> int:
     return min(cpus(), 8) if n_files >= MIN_FILES and cpus() >= 2 else 1
 
 
-def _parse_chunk(paths: list[str]) -> list[Parsed]:
+def _read_chunk(paths: list[str]) -> list[Parsed | tuple[Entry, bool]]:
+    from signalscore.loader import inspect_file
+
     gc.disable()  # as in the loader: parsing makes many objects and no garbage cycles
-    return [parse_file(Path(path)) for path in paths]
+    return [inspect_file(path) for path in paths]
 
 
-def parse_files(paths: Sequence[Path], n_jobs: int = 1) -> Iterator[Parsed]:
-    """Every file parsed, in order; in a pool of n_jobs processes if more than one. Results come as the
-    chunks are done (the caller checks the first files while the workers parse the last).
+def parse_files(paths: Sequence[Path], n_jobs: int = 1) -> Iterator[Parsed | tuple[Entry, bool]]:
+    """Every file read, in order; in a pool of n_jobs processes if more than one, where a clean case file
+    comes back as its entry and whether the cache may keep it (signalscore.loader.inspect_file). Results
+    come as the chunks are done (the caller checks the first files while the workers read the last).
 
     The workers import the main module again, as `multiprocessing` does with forkserver and spawn:
     a script that loads in parallel must guard its body with `if __name__ == "__main__":`.
@@ -63,7 +69,7 @@ def parse_files(paths: Sequence[Path], n_jobs: int = 1) -> Iterator[Parsed]:
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
     if method == "forkserver":
-        context.set_forkserver_preload(["signalscore.document"])
+        context.set_forkserver_preload(["signalscore.loader"])
     with context.Pool(n_jobs) as pool:
-        for chunk in pool.imap(_parse_chunk, chunks):
+        for chunk in pool.imap(_read_chunk, chunks):
             yield from chunk

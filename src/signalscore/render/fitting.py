@@ -100,7 +100,22 @@ class Fitter:
         """The width the columns would take, from each column drawn alone (once): long tables draw slowly."""
         frame = self.frame if frame is None else frame
         picked = list(range(frame.shape[1])) if columns is None else list(columns)
-        return sum(widest(self.drawn(frame, [i])) for i in picked) + 2 * (len(picked) - 1)  # 2 spaces apart
+        return sum(self.column_width(frame, i) for i in picked) + 2 * (len(picked) - 1)  # 2 spaces apart
+
+    def column_width(self, frame: pd.DataFrame, column: int) -> int:
+        """The width of one column drawn alone, drawn from its distinct cells: the same width (a column's
+        type, format and width depend on the set of its cells, not on their number or order), in far less
+        time for a long table."""
+        key = (id(frame), (column,), (self.headers[column],))
+        if key in self._drawn:
+            return widest(self._drawn[key][1])
+        cells = frame.iloc[:, column].tolist()
+        first: dict[tuple[type, object], int] = {}
+        for row, cell in enumerate(cells):
+            first.setdefault((type(cell), cell), row)
+        distinct = frame.iloc[sorted(first.values()), [column]]
+        self._drawn[key] = (frame, self.draw(distinct, [self.headers[column]]))  # kept with its frame: see drawn
+        return widest(self._drawn[key][1])
 
     def drawn(self, frame: pd.DataFrame | None = None, columns: Sequence[int] | None = None) -> str:
         """The table (or some of its columns) drawn; each drawing once (long tables take a while to draw)."""

@@ -1,0 +1,77 @@
+"""What makes long tables fast changes nothing that is drawn: number columns written out once draw as tabulate
+would draw the numbers, and a column measured by its distinct cells is as wide as the whole column."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from signalscore.render.fitting import Fitter, Layout, widest
+from signalscore.render.markup import markup_of
+from signalscore.render.tabular import _DECIMALS, drawer, grid
+
+FORMATS = ["table", "markdown", "html", "latex"]
+floats = st.floats(min_value=-1e6, max_value=1e6) | st.just(float("nan"))
+texts = st.text(st.characters(codec="ascii", exclude_categories=("Cc",)), max_size=12)
+cells = st.one_of(st.none(), st.integers(-1000, 1000), floats, texts, st.booleans())
+
+
+@st.composite
+def frames(draw: st.DrawFn) -> pd.DataFrame:
+    n = draw(st.integers(1, 30))
+    columns = {
+        "score": draw(st.lists(floats, min_size=n, max_size=n)),
+        "coverage": draw(st.lists(floats, min_size=n, max_size=n)),
+        "rank": pd.array(draw(st.lists(st.none() | st.integers(1, 99), min_size=n, max_size=n)), dtype="Int64"),
+        "count": draw(st.lists(st.integers(-50, 50), min_size=n, max_size=n)),
+        "case": draw(st.lists(texts, min_size=n, max_size=n)),
+        "flag": draw(st.lists(st.booleans(), min_size=n, max_size=n)),
+    }
+    return pd.DataFrame(columns)
+
+
+@settings(max_examples=80, deadline=None)
+@given(frames(), st.sampled_from(FORMATS), st.integers(0, 3))
+def test_number_columns_written_once_draw_as_tabulate_draws_the_numbers(
+    frame: pd.DataFrame, fmt: str, precision: int
+) -> None:
+    escape = markup_of(fmt).escape
+    shown = frame.astype(object).where(frame.notna(), "").map(lambda v: escape(v) if isinstance(v, str) else v)
+    decimals = [_DECIMALS.get(str(c), f".{precision}f") for c in frame.columns]
+    by_tabulate = drawer(fmt, decimals)(shown, [str(c) for c in frame.columns])
+    assert grid(frame, fmt, precision) == by_tabulate
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(cells, min_size=3, max_size=3), min_size=1, max_size=40))
+def test_a_column_measured_by_its_distinct_cells_is_as_wide_as_the_whole_column(rows: list[list[object]]) -> None:
+    frame = pd.DataFrame(rows, columns=["a", "b", "c"], dtype=object)
+    frame = frame.map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else v)
+    draw = drawer("table", "g")
+    fitter = Fitter(draw, frame, ["a", "b", "c"], 80, Layout())
+    for i, name in enumerate(frame.columns):
+        assert fitter.column_width(frame, i) == widest(draw(frame.iloc[:, [i]], [str(name)]))
+
+
+def test_a_repeated_cell_is_measured_once() -> None:
+    drawn: list[int] = []
+    draw = drawer("table", "g")
+
+    def counting(part: pd.DataFrame, headers: list[str]) -> str:
+        drawn.append(len(part))
+        return draw(part, headers)
+
+    frame = pd.DataFrame({"x": ["ab", "abc", "ab", 1, True, 1.0] * 500})
+    assert Fitter(counting, frame, ["x"], 80, Layout()).column_width(frame, 0) == 4  # "True"
+    assert drawn == [5]  # "ab", "abc", 1, True and 1.0: equal values of different types are kept apart
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_an_empty_score_column_draws_as_before(fmt: str) -> None:
+    frame = pd.DataFrame({"score": [float("nan")] * 3, "case": ["a", "b", "c"]})
+    shown = frame.astype(object).where(frame.notna(), "")
+    assert grid(frame, fmt, 1) == drawer(fmt, [".1f", ".1f"])(shown, ["score", "case"])
