@@ -12,6 +12,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from typer.core import TyperArgument
 
+from signalscore.commands import CommandGroup
 from signalscore.errors import InputError, Problem, UsageError
 from signalscore.safe_text import one_line
 
@@ -19,6 +20,7 @@ T = TypeVar("T")
 
 app = typer.Typer(
     name="signalscore",
+    cls=CommandGroup,
     help="Score how strongly one state signals support for another, from YAML rubrics and evidence-coded cases.",
     no_args_is_help=True,
     add_completion=True,
@@ -261,20 +263,3 @@ def main() -> None:
     # package; the command line uses none, so it skips the search (PYDANTIC_DISABLE_PLUGINS= opts back in).
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     app()
-
-
-def _register_commands() -> None:
-    """Import every module of signalscore.commands; each adds its commands to `app`."""
-    import pkgutil
-    from importlib import import_module
-
-    from signalscore import commands
-
-    for module in pkgutil.iter_modules(commands.__path__):
-        import_module(f"{commands.__name__}.{module.name}")
-    for info in app.registered_commands:  # the summary in `signalscore --help`: the docstring's whole first line
-        if info.short_help is None and info.callback is not None and info.callback.__doc__:
-            info.short_help = info.callback.__doc__.strip().splitlines()[0]
-
-
-_register_commands()
