@@ -139,14 +139,55 @@ def test_starting_the_command_line_builds_no_model() -> None:
     assert result.stdout.strip() == "[]", result.stderr
 
 
-def test_validate_does_not_import_pandas() -> None:
-    code = (
-        "import os, sys; os.chdir(sys.argv[1]); sys.argv=['signalscore', 'validate']\n"
-        "from signalscore.cli import app\ntry:\n    app()\nexcept SystemExit as e:\n    assert e.code == 0, e.code\n"
-        "print('pandas' in sys.modules)"
-    )
-    result = subprocess.run([sys.executable, "-c", code, str(DEMO)], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "False", result.stderr
+# What a command that needs none of them must not import: the data libraries, the terminal styling typer
+# would use, and the other commands (each command's module is imported only when that command runs).
+HEAVY = ("pandas", "numpy", "scipy", "matplotlib", "tabulate", "rich", "signalscore.engine", "signalscore.frame")
+IMPORTS_PROBE = (
+    "import json, os, sys; os.chdir(sys.argv[1]); sys.argv=['signalscore', *sys.argv[2:]]\n"
+    "from signalscore.cli import main\ntry:\n    main()\nexcept SystemExit as e:\n    assert e.code == 0, e.code\n"
+    "commands = [m for m in sys.modules if m.startswith('signalscore.commands.')]\n"
+    "print(json.dumps(sorted([*(m for m in HEAVY if m in sys.modules), *commands])))"
+)
+
+
+def imported(*args: str) -> list[str]:
+    """The heavy modules and command modules `signalscore ARGS` imports, run in a fresh interpreter in DEMO."""
+    code = f"HEAVY = {HEAVY!r}\n{IMPORTS_PROBE}"
+    result = subprocess.run([sys.executable, "-c", code, str(DEMO), *args], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    found: list[str] = json.loads(result.stdout.splitlines()[-1])
+    return found
+
+
+@pytest.mark.parametrize(
+    "args", [("validate",), ("validate", "--no-cache"), ("validate", "rubrics", "cases/alpha-2010.yaml")]
+)
+def test_validate_imports_no_heavy_module_and_no_other_command(args: tuple[str, ...]) -> None:
+    assert imported(*args) == ["signalscore.commands.validate"]
+
+
+def test_help_imports_every_command_but_no_heavy_module() -> None:
+    from signalscore.commands import NAMES
+
+    assert imported("--help") == sorted(f"signalscore.commands.{name}" for name in NAMES)
+
+
+def test_the_command_list_names_what_each_command_module_registers() -> None:
+    # NAMES lets `signalscore --help` and the group know every command without importing one: it must say
+    # exactly what the modules register, in the order typer lists them (the commands, then the groups).
+    import pkgutil
+    from importlib import import_module
+
+    from typer.main import get_command_name
+
+    from signalscore import commands
+    from signalscore.cli import app
+
+    for module in pkgutil.iter_modules(commands.__path__):
+        import_module(f"signalscore.commands.{module.name}")
+    names = [info.name or get_command_name(info.callback.__name__) for info in app.registered_commands if info.callback]
+    assert (*names, *(group.name for group in app.registered_groups)) == commands.NAMES
+    assert sorted(commands.NAMES) == sorted(module.name for module in pkgutil.iter_modules(commands.__path__))
 
 
 def test_version(cli: Cli) -> None:

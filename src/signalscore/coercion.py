@@ -8,6 +8,7 @@ no value at all, a flag's True or False, a path. Those are coerced here exactly 
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
@@ -22,9 +23,10 @@ class Deferred:
     def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
         if value is None:  # as typer's RuntimeParam.coerce: no value is () for a repeatable parameter
             return () if param.multiple or param.nargs == -1 else None
-        paths = self._paths(value, param, ctx)
-        if paths is not None:
-            return paths
+        with contextlib.suppress(Exception):  # a path that fails typer's checks: typer's adapter says why
+            paths = self._paths(value, param, ctx)
+            if paths is not None:
+                return paths
         if self.built is None:
             from typer._coercion import build_runtime_param
 
@@ -38,10 +40,9 @@ class Deferred:
             return None
         if annotation is Path and isinstance(value, str | Path):
             return _path(value, info, param, ctx)
-        if get_origin(annotation) is list and get_args(annotation) == (Path,):
-            items = value if isinstance(value, list | tuple) else [value]
-            if all(isinstance(item, str | Path) for item in items):
-                return [_path(item, info, param, ctx) for item in items]
+        listed = get_origin(annotation) is list and get_args(annotation) == (Path,) and isinstance(value, list | tuple)
+        if listed and all(isinstance(item, str | Path) for item in value):
+            return [_path(item, info, param, ctx) for item in value]
         return None
 
 

@@ -43,10 +43,9 @@ class Verdicts:
 
     def known(self) -> str | None:
         """What the last run with these inputs said, if that run found no error."""
-        with contextlib.suppress(OSError, UnicodeDecodeError):
-            with open(FILE, "rb") as handle:
-                if handle.readline().rstrip(b"\n") == self.digest.encode():
-                    return handle.read().decode("utf-8", "surrogatepass")
+        with contextlib.suppress(OSError, UnicodeDecodeError), open(FILE, "rb") as handle:
+            if handle.readline().rstrip(b"\n") == self.digest.encode():
+                return handle.read().decode("utf-8", "surrogatepass")
         return None
 
     def keep(self, said: str) -> None:
@@ -89,7 +88,9 @@ def _entries(path: str, lines: list[str], newest: list[int], suffix: str = "") -
     if stat.S_ISLNK(st.st_mode):
         return False
     if not stat.S_ISDIR(st.st_mode):
-        lines.append(f"{path}\0{st.st_mode}\0{st.st_dev}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}")
+        lines.append(
+            f"{path}\0{st.st_mode}\0{st.st_dev}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}"
+        )
         newest[0] = max(newest[0], st.st_mtime_ns, st.st_ctime_ns)
         return True
     lines.append(f"{path}\0{st.st_mode}")

@@ -57,7 +57,9 @@ def _check(roots: list[Path], rubrics_dir: Path, follow_links: bool, no_cache: b
     from signalscore.lint import lint
     from signalscore.loader import load
 
-    corpus = load(roots, rubrics_dir=rubrics_dir, follow_links=follow_links, cache=not no_cache, lint=True, parallel=True)
+    corpus = load(
+        roots, rubrics_dir=rubrics_dir, follow_links=follow_links, cache=not no_cache, lint=True, parallel=True
+    )
     warnings = sorted(set(corpus.warnings + lint(corpus)))  # a comment after a value is in both
     if strict and warnings:
         raise InputError([dataclasses.replace(w, severity="error") for w in warnings])
