@@ -44,13 +44,13 @@ class _Commands(MutableMapping[str, Any]):
     """The click commands by name; a name maps to None until its command is built."""
 
     def __init__(self, built: MutableMapping[str, Any]) -> None:
-        self._commands: dict[str, Any] = {**dict.fromkeys(NAMES), **built}
+        self._commands: dict[str, Any] = {**dict.fromkeys(NAMES), **{n: _summarized(c) for n, c in built.items()}}
 
     def __getitem__(self, name: str) -> Any:
         if self._commands.get(name) is None:
             if name not in self._commands:
                 raise KeyError(name)
-            self._commands[name] = _build(name)
+            self._commands[name] = _summarized(_build(name))
         return self._commands[name]
 
     def __setitem__(self, name: str, command: Any) -> None:
@@ -64,6 +64,13 @@ class _Commands(MutableMapping[str, Any]):
 
     def __len__(self) -> int:
         return len(self._commands)
+
+
+def _summarized(command: Any) -> Any:
+    """A command whose summary in `signalscore --help` is its docstring's whole first line, not click's cut."""
+    if not isinstance(command, TyperGroup) and command.short_help is None and command.help:
+        command.short_help = command.help.splitlines()[0]
+    return command
 
 
 def _build(name: str) -> Any:
@@ -81,8 +88,6 @@ def _build(name: str) -> Any:
     )
     for info in app.registered_commands:
         if info.callback is not None and (info.name or get_command_name(info.callback.__name__)) == name:
-            if info.short_help is None and info.callback.__doc__:  # `signalscore --help`: the docstring's first line
-                info.short_help = info.callback.__doc__.strip().splitlines()[0]
             one.registered_commands.append(info)
     one.registered_groups = [group for group in app.registered_groups if group.name == name]
     return get_group(one).commands[name]
