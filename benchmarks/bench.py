@@ -35,7 +35,17 @@ BASELINE_IMPORTS = "import pydantic, typer, yaml"  # the issue's yardstick for s
 STARTUP_TARGET = 1.5  # `signalscore validate` on the bundled files within 1.5x the baseline imports
 STARTUP_REPEATS = 15  # start-up times are short and the machine shared: more repeats than other measures
 # What a command that needs none of them must not import (tests/test_cli.py checks the same list).
-HEAVY = ("pandas", "numpy", "scipy", "matplotlib", "tabulate", "rich", "signalscore.engine", "signalscore.frame")
+HEAVY = (
+    "pandas",
+    "numpy",
+    "scipy",
+    "matplotlib",
+    "tabulate",
+    "rich",
+    "importlib.metadata",
+    "signalscore.engine",
+    "signalscore.frame",
+)
 PEER_HINT = 'not installed: pip install -e ".[bench]"'
 
 

@@ -141,7 +141,17 @@ def test_starting_the_command_line_builds_no_model() -> None:
 
 # What a command that needs none of them must not import: the data libraries, the terminal styling typer
 # would use, and the other commands (each command's module is imported only when that command runs).
-HEAVY = ("pandas", "numpy", "scipy", "matplotlib", "tabulate", "rich", "signalscore.engine", "signalscore.frame")
+HEAVY = (
+    "pandas",
+    "numpy",
+    "scipy",
+    "matplotlib",
+    "tabulate",
+    "rich",
+    "importlib.metadata",
+    "signalscore.engine",
+    "signalscore.frame",
+)
 IMPORTS_PROBE = (
     "import json, os, sys; os.chdir(sys.argv[1]); sys.argv=['signalscore', *sys.argv[2:]]\n"
     "from signalscore.cli import main\ntry:\n    main()\nexcept SystemExit as e:\n    assert e.code == 0, e.code\n"
@@ -170,6 +180,21 @@ def test_help_imports_every_command_but_no_heavy_module() -> None:
     from signalscore.commands import NAMES
 
     assert imported("--help") == sorted(f"signalscore.commands.{name}" for name in NAMES)
+
+
+def test_pydantic_plugins_can_be_turned_back_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    # With plugins off, a stand-in answers for pydantic's loader (which imports importlib.metadata, see HEAVY
+    # above); turned back on, the real loader is imported and asked.
+    from signalscore import plugins
+
+    monkeypatch.delitem(sys.modules, plugins.LOADER, raising=False)
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    plugins.skip_search()
+    assert sys.modules[plugins.LOADER].get_plugins() == ()
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "")
+    assert list(sys.modules[plugins.LOADER].get_plugins()) == []  # none is installed here
+    assert sys.modules[plugins.LOADER] is not plugins._STAND_IN
+    assert sys.modules[plugins.LOADER].__file__.endswith("_loader.py")
 
 
 def test_the_command_list_names_what_each_command_module_registers() -> None:

@@ -264,4 +264,7 @@ def main() -> None:
     # pydantic looks for plugins when it builds the first model, reading the metadata of every installed
     # package; the command line uses none, so it skips the search (PYDANTIC_DISABLE_PLUGINS= opts back in).
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    from signalscore.plugins import skip_search
+
+    skip_search()
     app()
