@@ -137,3 +137,12 @@ def test_fresh_files_and_links_are_never_trusted(cli: Cli, workspace: Path, monk
 def test_an_error_is_never_kept(cli: Cli, workspace: Path) -> None:
     (workspace / "cases" / "bad.yaml").write_text("id: [\n", encoding="utf-8")
     assert same(cli, workspace).code == 1 and not kept(workspace)
+
+
+def test_a_cache_folder_that_is_a_link_is_not_believed(
+    cli: Cli, workspace: Path, checks: list[tuple[str, ...]]
+) -> None:
+    assert same(cli, workspace).code == 0 and kept(workspace) and len(checks) == 2
+    (workspace / ".signalscore-cache").rename(workspace.parent / "elsewhere")
+    (workspace / ".signalscore-cache").symlink_to(workspace.parent / "elsewhere")
+    assert cli("validate", cwd=workspace).code == 0 and len(checks) == 3

@@ -43,23 +43,27 @@ class Verdicts:
 
     def known(self) -> str | None:
         """What the last run with these inputs said, if that run found no error."""
-        with contextlib.suppress(OSError, UnicodeDecodeError), open(FILE, "rb") as handle:
-            if handle.readline().rstrip(b"\n") == self.digest.encode():
-                return handle.read().decode("utf-8", "surrogatepass")
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            if _ours(os.path.dirname(FILE)):
+                with open(FILE, "rb") as handle:
+                    if handle.readline().rstrip(b"\n") == self.digest.encode():
+                        return handle.read().decode("utf-8", "surrogatepass")
         return None
 
     def keep(self, said: str) -> None:
         """Keep what this run said, if the cache folder is ours and no input was too fresh to trust its times."""
-        folder = os.path.dirname(FILE)
         with contextlib.suppress(OSError, UnicodeEncodeError):
-            st = os.lstat(folder)
-            owner = getattr(os, "getuid", lambda: st.st_uid)()
-            if not self.settled or not stat.S_ISDIR(st.st_mode) or st.st_uid != owner:
-                return
-            temporary = f"{FILE}.{os.getpid()}.tmp"
-            with open(temporary, "wb") as handle:
-                handle.write(self.digest.encode() + b"\n" + said.encode("utf-8", "surrogatepass"))
-            os.replace(temporary, FILE)
+            if self.settled and _ours(os.path.dirname(FILE)):
+                temporary = f"{FILE}.{os.getpid()}.tmp"
+                with open(temporary, "wb") as handle:
+                    handle.write(self.digest.encode() + b"\n" + said.encode("utf-8", "surrogatepass"))
+                os.replace(temporary, FILE)
+
+
+def _ours(folder: str) -> bool:
+    """The cache folder exists (the file cache makes it) as a real folder of the current user."""
+    st = os.lstat(folder)
+    return stat.S_ISDIR(st.st_mode) and st.st_uid == getattr(os, "getuid", lambda: st.st_uid)()
 
 
 def _build() -> list[str]:
