@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -172,6 +174,19 @@ def test_help_imports_every_command_but_no_heavy_module() -> None:
     from signalscore.commands import NAMES
 
     assert imported("--help") == sorted(f"signalscore.commands.{name}" for name in NAMES)
+
+
+def test_completion_offers_every_command_with_its_summary() -> None:
+    # The commands are built only when looked up: completing the command name still looks every one up.
+    from signalscore.commands import NAMES
+
+    script = Path(sys.executable).parent / "signalscore"
+    if not script.is_file():
+        pytest.skip("the console script is not installed beside this interpreter")
+    env = {**os.environ, "_SIGNALSCORE_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "signalscore "}
+    result = subprocess.run([str(script)], env=env, capture_output=True, text=True, check=True)
+    assert re.findall(r'"([a-z-]+)":"', result.stdout) == list(NAMES)
+    assert '"validate":"Check rubrics, cases and event-data mappings;' in result.stdout
 
 
 def test_pydantic_plugins_can_be_turned_back_on(monkeypatch: pytest.MonkeyPatch) -> None:
