@@ -189,6 +189,18 @@ def test_completion_offers_every_command_with_its_summary() -> None:
     assert '"validate":"Check rubrics, cases and event-data mappings;' in result.stdout
 
 
+def test_completing_a_command_name_builds_only_the_commands_it_matches() -> None:
+    code = (
+        "import os, sys; sys.argv = ['signalscore']\n"
+        "os.environ.update(_SIGNALSCORE_COMPLETE='complete_zsh', _TYPER_COMPLETE_ARGS='signalscore va')\n"
+        "from signalscore.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('signalscore.commands.')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.startswith('_arguments \'*: :(("validate":"Check rubrics')
+    assert result.stdout.splitlines()[-1] == "['signalscore.commands.validate']"
+
+
 def test_pydantic_plugins_can_be_turned_back_on(monkeypatch: pytest.MonkeyPatch) -> None:
     # With plugins off, a stand-in answers for pydantic's loader (which imports importlib.metadata, see HEAVY
     # above); turned back on, the real loader is imported and asked.

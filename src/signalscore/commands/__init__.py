@@ -39,6 +39,10 @@ class CommandGroup(TyperGroup):
         super().__init__(**attrs)
         self.commands = _Commands(self.commands)
 
+    def list_commands(self, ctx: Any) -> list[str]:
+        """Every command's name, building none (completing `signalscore va` builds only `validate`)."""
+        return list(self.commands)
+
 
 class _Commands(MutableMapping[str, Any]):
     """The click commands by name; a name maps to None until its command is built."""
