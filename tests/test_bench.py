@@ -76,3 +76,16 @@ def test_growth_exponent_is_the_slope_on_log_log_axes() -> None:
     assert bench_commands.growth(quadratic) == pytest.approx(2.0)
     assert bench_commands.growth({1_000: linear[1_000]}) is None
     assert bench_commands.sizes("1k,10k,50000") == [1_000, 10_000, 50_000]
+
+
+def test_startup_section_times_validate_against_the_issues_baseline(capsys: pytest.CaptureFixture[str]) -> None:
+    assert bench.BASELINE_IMPORTS == "import pydantic, typer, yaml"
+    assert bench.main(["--sections", "startup", "--startup-repeats", "1"]) == 0
+    out = capsys.readouterr().out
+    assert 'python -c "import pydantic, typer, yaml"' in out
+    validate = next(line for line in out.splitlines() if "signalscore validate  " in line)
+    assert "imports" in validate and "≤ 1.5x" in validate  # its ratio and verdict vary with the machine
+    assert "signalscore validate --no-cache" in out and "signalscore validate (files cached, verdict not)" in out
+    assert "ok: 1 rubric(s), 45 case(s) and 2 mapping(s) valid" in out  # the bundled files, as the issue set them
+    for args in ("--help", "validate", "validate --no-cache"):
+        assert f"PASS: signalscore {args} imports no heavy module (exit 0; none)" in out

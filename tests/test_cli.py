@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -139,14 +141,97 @@ def test_starting_the_command_line_builds_no_model() -> None:
     assert result.stdout.strip() == "[]", result.stderr
 
 
-def test_validate_does_not_import_pandas() -> None:
+# What a command that needs none of them must not import (the list the start-up benchmark checks too), and no
+# command's module but its own (each is imported only when its command runs, or --help lists them).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from bench import HEAVY  # noqa: E402
+
+IMPORTS_PROBE = (
+    "import json, os, sys; os.chdir(sys.argv[1]); sys.argv=['signalscore', *sys.argv[2:]]\n"
+    "from signalscore.cli import main\ntry:\n    main()\nexcept SystemExit as e:\n    assert e.code == 0, e.code\n"
+    "commands = [m for m in sys.modules if m.startswith('signalscore.commands.')]\n"
+    "print(json.dumps(sorted([*(m for m in HEAVY if m in sys.modules), *commands])))"
+)
+
+
+def imported(*args: str) -> list[str]:
+    """The heavy modules and command modules `signalscore ARGS` imports, run in a fresh interpreter in DEMO."""
+    code = f"HEAVY = {HEAVY!r}\n{IMPORTS_PROBE}"
+    result = subprocess.run([sys.executable, "-c", code, str(DEMO), *args], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    found: list[str] = json.loads(result.stdout.splitlines()[-1])
+    return found
+
+
+@pytest.mark.parametrize(
+    "args", [("validate",), ("validate", "--no-cache"), ("validate", "rubrics", "cases/alpha-2010.yaml")]
+)
+def test_validate_imports_no_heavy_module_and_no_other_command(args: tuple[str, ...]) -> None:
+    assert imported(*args) == ["signalscore.commands.validate"]
+
+
+def test_help_imports_every_command_but_no_heavy_module() -> None:
+    from signalscore.commands import NAMES
+
+    assert imported("--help") == sorted(f"signalscore.commands.{name}" for name in NAMES)
+
+
+def test_completion_offers_every_command_with_its_summary() -> None:
+    # The commands are built only when looked up: completing the command name still looks every one up.
+    from signalscore.commands import NAMES
+
+    script = Path(sys.executable).parent / "signalscore"
+    if not script.is_file():
+        pytest.skip("the console script is not installed beside this interpreter")
+    env = {**os.environ, "_SIGNALSCORE_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "signalscore "}
+    result = subprocess.run([str(script)], env=env, capture_output=True, text=True, check=True)
+    assert re.findall(r'"([a-z-]+)":"', result.stdout) == list(NAMES)
+    assert '"validate":"Check rubrics, cases and event-data mappings;' in result.stdout
+
+
+def test_completing_a_command_name_builds_only_the_commands_it_matches() -> None:
     code = (
-        "import os, sys; os.chdir(sys.argv[1]); sys.argv=['signalscore', 'validate']\n"
-        "from signalscore.cli import app\ntry:\n    app()\nexcept SystemExit as e:\n    assert e.code == 0, e.code\n"
-        "print('pandas' in sys.modules)"
+        "import os, sys; sys.argv = ['signalscore']\n"
+        "os.environ.update(_SIGNALSCORE_COMPLETE='complete_zsh', _TYPER_COMPLETE_ARGS='signalscore va')\n"
+        "from signalscore.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('signalscore.commands.')))"
     )
-    result = subprocess.run([sys.executable, "-c", code, str(DEMO)], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "False", result.stderr
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.startswith('_arguments \'*: :(("validate":"Check rubrics')
+    assert result.stdout.splitlines()[-1] == "['signalscore.commands.validate']"
+
+
+def test_pydantic_plugins_can_be_turned_back_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    # With plugins off, a stand-in answers for pydantic's loader (which imports importlib.metadata, see HEAVY
+    # above); turned back on, the real loader is imported and asked.
+    from signalscore import plugins
+
+    monkeypatch.delitem(sys.modules, plugins.LOADER, raising=False)
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    plugins.skip_search()
+    assert sys.modules[plugins.LOADER].get_plugins() == ()
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "")
+    assert list(sys.modules[plugins.LOADER].get_plugins()) == []  # none is installed here
+    assert sys.modules[plugins.LOADER] is not plugins._STAND_IN
+    assert sys.modules[plugins.LOADER].__file__.endswith("_loader.py")
+
+
+def test_the_command_list_names_what_each_command_module_registers() -> None:
+    # NAMES lets `signalscore --help` and the group know every command without importing one: it must say
+    # exactly what the modules register, in the order --help lists them (the commands, then the groups).
+    import pkgutil
+    from importlib import import_module
+
+    from typer.main import get_command_name
+
+    from signalscore import commands
+    from signalscore.cli import app
+
+    for module in pkgutil.iter_modules(commands.__path__):
+        import_module(f"signalscore.commands.{module.name}")
+    names = [info.name or get_command_name(info.callback.__name__) for info in app.registered_commands if info.callback]
+    assert (*sorted(names), *sorted(str(group.name) for group in app.registered_groups)) == commands.NAMES
+    assert sorted(commands.NAMES) == sorted(module.name for module in pkgutil.iter_modules(commands.__path__))
 
 
 def test_version(cli: Cli) -> None:

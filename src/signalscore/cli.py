@@ -12,6 +12,8 @@ from typing import Annotated, Any, TypeVar
 import typer
 from typer.core import TyperArgument
 
+from signalscore import coercion
+from signalscore.commands import CommandGroup
 from signalscore.errors import InputError, Problem, UsageError
 from signalscore.safe_text import one_line
 
@@ -19,6 +21,7 @@ T = TypeVar("T")
 
 app = typer.Typer(
     name="signalscore",
+    cls=CommandGroup,
     help="Score how strongly one state signals support for another, from YAML rubrics and evidence-coded cases.",
     no_args_is_help=True,
     add_completion=True,
@@ -39,6 +42,7 @@ def _usage_name(self: TyperArgument) -> str:
     return name + ("..." if self.nargs != 1 else "")
 
 
+coercion.install()
 _typed_argument = TyperArgument.display_type_rich
 TyperArgument.display_type_rich = _argument_type  # type: ignore[method-assign, assignment]
 TyperArgument._usage_display_name = _usage_name  # type: ignore[method-assign]
@@ -260,21 +264,7 @@ def main() -> None:
     # pydantic looks for plugins when it builds the first model, reading the metadata of every installed
     # package; the command line uses none, so it skips the search (PYDANTIC_DISABLE_PLUGINS= opts back in).
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    from signalscore.plugins import skip_search
+
+    skip_search()
     app()
-
-
-def _register_commands() -> None:
-    """Import every module of signalscore.commands; each adds its commands to `app`."""
-    import pkgutil
-    from importlib import import_module
-
-    from signalscore import commands
-
-    for module in pkgutil.iter_modules(commands.__path__):
-        import_module(f"{commands.__name__}.{module.name}")
-    for info in app.registered_commands:  # the summary in `signalscore --help`: the docstring's whole first line
-        if info.short_help is None and info.callback is not None and info.callback.__doc__:
-            info.short_help = info.callback.__doc__.strip().splitlines()[0]
-
-
-_register_commands()

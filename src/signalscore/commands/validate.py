@@ -9,15 +9,9 @@ from typing import Annotated
 
 import typer
 
-from signalscore.cli import (
-    FollowLinks,
-    NoCacheOpt,
-    RubricsDir,
-    app,
-    guard,
-    print_problems,
-)
+from signalscore.cli import FollowLinks, NoCacheOpt, RubricsDir, app, guard
 from signalscore.errors import InputError
+from signalscore.verdict import Verdicts, wanted
 
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors (exit status 1).")]
 
@@ -40,26 +34,39 @@ def validate(
     """Check rubrics, cases and event-data mappings; print every problem and warning; change nothing."""
 
     def body() -> None:
-        from signalscore.lint import lint
-        from signalscore.loader import load
-
-        corpus = load(
-            paths or [Path("rubrics"), Path("cases"), *[Path("mappings")] * Path("mappings").is_dir()],
-            rubrics_dir=rubrics_dir,
-            follow_links=follow_links,
-            cache=not no_cache,
-            lint=True,
-            parallel=True,
-        )
-        warnings = sorted(set(corpus.warnings + lint(corpus)))  # a comment after a value is in both
-        if strict and warnings:
-            raise InputError([dataclasses.replace(w, severity="error") for w in warnings])
-        print_problems(warnings)
-        count = f"{len(corpus.rubrics)} rubric(s) and {len(corpus.cases)} case(s)"
-        if corpus.mappings:
-            count = count.replace(" and ", ", ") + f" and {len(corpus.mappings)} mapping(s)"
-        print(f"ok: {count} valid", file=sys.stderr)
-        if warnings:
-            print(f"{len(warnings)} warning(s); --strict makes them errors", file=sys.stderr)
+        roots = paths or [Path("rubrics"), Path("cases"), *[Path("mappings")] * Path("mappings").is_dir()]
+        verdicts = _verdicts(roots, rubrics_dir, follow_links, strict) if wanted(not no_cache) else None
+        said = verdicts.known() if verdicts else None
+        if said is None:
+            said = _check(roots, rubrics_dir, follow_links, no_cache, strict)
+            if verdicts:
+                verdicts.keep(said)
+        sys.stderr.write(said)
 
     guard(body)
+
+
+def _verdicts(roots: list[Path], rubrics_dir: Path, follow_links: bool, strict: bool) -> Verdicts | None:
+    """The inputs of this run, to replay the last verdict on them (see signalscore.verdict)."""
+    settings = repr(([str(p) for p in roots], str(rubrics_dir), follow_links, strict))
+    return Verdicts.of(list(dict.fromkeys([*roots, rubrics_dir])), settings)
+
+
+def _check(roots: list[Path], rubrics_dir: Path, follow_links: bool, no_cache: bool, strict: bool) -> str:
+    """Load and lint; what to say if nothing is wrong (an error raises InputError)."""
+    from signalscore.lint import lint
+    from signalscore.loader import load
+
+    corpus = load(
+        roots, rubrics_dir=rubrics_dir, follow_links=follow_links, cache=not no_cache, lint=True, parallel=True
+    )
+    warnings = sorted(set(corpus.warnings + lint(corpus)))  # a comment after a value is in both
+    if strict and warnings:
+        raise InputError([dataclasses.replace(w, severity="error") for w in warnings])
+    count = f"{len(corpus.rubrics)} rubric(s) and {len(corpus.cases)} case(s)"
+    if corpus.mappings:
+        count = count.replace(" and ", ", ") + f" and {len(corpus.mappings)} mapping(s)"
+    lines = [*map(str, warnings), f"ok: {count} valid"]
+    if warnings:
+        lines.append(f"{len(warnings)} warning(s); --strict makes them errors")
+    return "".join(f"{line}\n" for line in lines)
