@@ -35,7 +35,7 @@ BASELINE_IMPORTS = "import pydantic, typer, yaml"  # the issue's yardstick for s
 STARTUP_TARGET = 1.5  # `signalscore validate` on the bundled files within 1.5x the baseline imports
 STARTUP_REPEATS = 15  # start-up times are short and the machine shared: more repeats than other measures
 # What `validate` and `--help` must not import: the data libraries, the terminal styling typer would use,
-# pydantic's plugin search (importlib.metadata), the engine (tests/test_cli.py checks the same list).
+# the engine (tests/test_cli.py checks the same list).
 HEAVY = (
     "pandas",
     "numpy",
@@ -43,7 +43,6 @@ HEAVY = (
     "matplotlib",
     "tabulate",
     "rich",
-    "importlib.metadata",
     "signalscore.engine",
     "signalscore.frame",
 )

@@ -201,21 +201,6 @@ def test_completing_a_command_name_builds_only_the_commands_it_matches() -> None
     assert result.stdout.splitlines()[-1] == "['signalscore.commands.validate']"
 
 
-def test_pydantic_plugins_can_be_turned_back_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    # With plugins off, a stand-in answers for pydantic's loader (which imports importlib.metadata, see HEAVY
-    # above); turned back on, the real loader is imported and asked.
-    from signalscore import plugins
-
-    monkeypatch.delitem(sys.modules, plugins.LOADER, raising=False)
-    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    plugins.skip_search()
-    assert sys.modules[plugins.LOADER].get_plugins() == ()
-    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "")
-    assert list(sys.modules[plugins.LOADER].get_plugins()) == []  # none is installed here
-    assert sys.modules[plugins.LOADER] is not plugins._STAND_IN
-    assert sys.modules[plugins.LOADER].__file__.endswith("_loader.py")
-
-
 def test_the_command_list_names_what_each_command_module_registers() -> None:
     # NAMES lets `signalscore --help` and the group know every command without importing one: it must say
     # exactly what the modules register, in the order --help lists them (the commands, then the groups).

@@ -12,7 +12,6 @@ from typing import Annotated, Any, TypeVar
 import typer
 from typer.core import TyperArgument
 
-from signalscore import coercion
 from signalscore.commands import CommandGroup
 from signalscore.errors import InputError, Problem, UsageError
 from signalscore.safe_text import one_line
@@ -42,7 +41,6 @@ def _usage_name(self: TyperArgument) -> str:
     return name + ("..." if self.nargs != 1 else "")
 
 
-coercion.install()
 _typed_argument = TyperArgument.display_type_rich
 TyperArgument.display_type_rich = _argument_type  # type: ignore[method-assign, assignment]
 TyperArgument._usage_display_name = _usage_name  # type: ignore[method-assign]
@@ -264,7 +262,4 @@ def main() -> None:
     # pydantic looks for plugins when it builds the first model, reading the metadata of every installed
     # package; the command line uses none, so it skips the search (PYDANTIC_DISABLE_PLUGINS= opts back in).
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    from signalscore.plugins import skip_search
-
-    skip_search()
     app()
