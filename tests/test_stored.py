@@ -67,7 +67,16 @@ def test_any_valid_case_round_trips(data: st.DataObject) -> None:
 
 @pytest.mark.parametrize(
     ("index", "bad"),
-    [(0, 7), (2, None), (5, 3), (6, ["2014-13-01", "2014-12-31"]), (8, []), (8, [1]), (9, [["f"], [[]], ["high"]]), (9, [["f"], [1, 2], ["high"]])],
+    [
+        (0, 7),
+        (2, None),
+        (5, 3),
+        (6, ["2014-13-01", "2014-12-31"]),
+        (8, []),
+        (8, [1]),
+        (9, [["f"], [[]], ["high"]]),
+        (9, [["f"], [1, 2], ["high"]]),
+    ],
 )
 def test_a_head_of_the_wrong_shape_is_refused(index: int, bad: object) -> None:
     case = read(ROOT / "cases" / "cn-ru-2014-crimea.yaml")

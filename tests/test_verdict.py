@@ -72,7 +72,10 @@ def test_a_second_run_replays_without_reading_yaml_or_building_a_model(cli: Cli,
     first = cli("validate", cwd=workspace)
     assert first.code == 0 and kept(workspace)
     assert probe(workspace, "validate") == ("0 []", first.err)
-    assert probe(workspace, "validate", "--no-cache") == ("0 ['signalscore.case', 'signalscore.loader', 'yaml']", first.err)
+    assert probe(workspace, "validate", "--no-cache") == (
+        "0 ['signalscore.case', 'signalscore.loader', 'yaml']",
+        first.err,
+    )
 
 
 def test_warnings_are_replayed_and_strict_is_a_setting_of_its_own(
