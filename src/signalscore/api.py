@@ -74,10 +74,22 @@ def score(corpus: Corpus, coder: str | None = None) -> Scores:
     score, score_low, score_high, coverage, rank), `.dimensions`, `.features` (status, value, normalized,
     signal, weight, contribution per case and feature).
     """
-    if corpus.source is None and (coder is not None or len({c.id for c in corpus.cases}) < len(corpus.cases)):
-        corpus = scoring(corpus, coder)
-    parts = (score_codings(corpus.codings(corpus.rubrics[r], cases)) for r, cases in corpus.grouped().items())
-    return Scores(tuple(parts))
+    groups = _codings(corpus)
+    if corpus.source is None and (coder is not None or not _one_per_id(groups)):
+        groups = _codings(scoring(corpus, coder))
+    return Scores(tuple(score_codings(codings) for codings in groups))
+
+
+def _codings(corpus: Corpus) -> list[Codings]:
+    """Each rubric's codings as arrays (those collected while loading, where they still hold)."""
+    return [corpus.codings(corpus.rubrics[rid], cases) for rid, cases in corpus.grouped().items()]
+
+
+def _one_per_id(groups: Sequence[Codings]) -> bool:
+    """Whether no case id is coded twice (asked of the arrays, which keep the answer: scoring again is quick)."""
+    if len(groups) == 1:
+        return groups[0].distinct
+    return len({i for codings in groups for i in codings.index}) == sum(len(codings.ids) for codings in groups)
 
 
 def collected(corpus: Corpus, rubric: Rubric, cases: Sequence[Case]) -> Codings:

@@ -88,6 +88,11 @@ class Codings:
         """Row of each case id."""
         return {str(c): i for i, c in enumerate(self.ids)}
 
+    @cached_property
+    def distinct(self) -> bool:
+        """Whether every row is a case id of its own."""
+        return len(self.index) == len(self.ids)
+
     def values(self, rows: np.ndarray | None = None) -> np.ndarray:
         """The coded values as written (true, 2, 12.5), None where not coded: an object array, case by feature
         (of the given rows only, if any)."""
