@@ -279,3 +279,15 @@ def test_no_dyad_with_two_windows_means_no_panel_section(cli: Cli, tmp_path: Pat
     assert run.code == 0, run.err
     assert "Over time" not in (tmp_path / "r.md").read_text(encoding="utf-8")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.md", "r.png"]
+
+
+def test_a_panel_of_more_cases_than_the_report_shows_is_said_not_drawn(cli: Cli, tmp_path: Path) -> None:
+    # 10,000 dated cases made a panel of thousands of windows (a 45 MB page, most of the report's time).
+    run = cli("report", "-o", str(tmp_path / "r.md"), "--draws", "0", "--max-cases", "5", cwd=ROOT)
+    assert run.code == 0, run.err
+    text = (tmp_path / "r.md").read_text(encoding="utf-8")
+    section = text.split("## Over time: dyads and windows", 1)[1].split("\n## ", 1)[0]
+    assert "dated cases in" in section and "more than the 5 cases this report shows (--max-cases)" in section
+    assert "`signalscore trend --panel` prints the whole panel." in section
+    assert "|" not in section  # no table
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.md", "r.png"]  # and no trend chart

@@ -17,7 +17,7 @@ from signalscore.options import REPORT_CASES, REPORT_DRAWS
 from signalscore.render.markup import markup_of
 from signalscore.report.chart import ALT_TEXT, contributions_chart
 from signalscore.report.page import html_page
-from signalscore.report.panel import CAPTION, panel_section, panel_trend
+from signalscore.report.panel import CAPTION, panel_section, panel_summary, panel_trend
 from signalscore.report.ranking import ranking_reports, ranking_section
 from signalscore.report.sections import (
     agreement_section,
@@ -87,6 +87,9 @@ def build_report(
     if ranking is not None:
         blocks += ranking_section(ranking, fmt, precision, max_cases)
     trend = panel_trend(scores, ranking)
+    if trend is not None and len(trend) > max_cases:  # a panel of thousands of windows says nothing at a glance
+        blocks += panel_summary(trend, fmt, max_cases)
+        trend = None
     drawn = None if trend is None else trend_chart(trend, corpus.rubrics)
     if trend is not None and drawn is not None:
         where = embedded(drawn) if fmt == "html" else trend_name(chart_name)

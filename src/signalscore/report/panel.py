@@ -39,6 +39,18 @@ def panel_trend(scores: Scores, ranking: list[Report] | str | None) -> pd.DataFr
     return trend
 
 
+def panel_summary(trend: pd.DataFrame, fmt: str, max_cases: int) -> list[str]:
+    """The panel section of a report with more dated cases than it shows: what there is, and how to see it."""
+    markup = markup_of(fmt)
+    dyads = len(trend.groupby(DYAD_KEYS))
+    said = (
+        f"{len(trend):,} dated cases in {dyads:,} dyads: more than the {max_cases} cases this report shows "
+        "(--max-cases), so the panel and its chart are left out. "
+    )
+    how = markup.code(markup.escape("signalscore trend --panel")) + markup.escape(" prints the whole panel.")
+    return [markup.heading(TITLE, 2), markup.paragraph([markup.escape(said) + how])]
+
+
 def panel_section(
     trend: pd.DataFrame, rubrics: Mapping[str, Rubric], fmt: str, precision: int, image: str
 ) -> list[str]:
