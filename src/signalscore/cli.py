@@ -12,6 +12,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from typer.core import TyperArgument
 
+from signalscore import coercion
 from signalscore.commands import CommandGroup
 from signalscore.errors import InputError, Problem, UsageError
 from signalscore.safe_text import one_line
@@ -41,6 +42,7 @@ def _usage_name(self: TyperArgument) -> str:
     return name + ("..." if self.nargs != 1 else "")
 
 
+coercion.install()
 _typed_argument = TyperArgument.display_type_rich
 TyperArgument.display_type_rich = _argument_type  # type: ignore[method-assign, assignment]
 TyperArgument._usage_display_name = _usage_name  # type: ignore[method-assign]
