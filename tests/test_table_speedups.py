@@ -9,10 +9,11 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tabulate import tabulate
 
 from signalscore.render.fitting import Fitter, Layout, widest
 from signalscore.render.markup import markup_of
-from signalscore.render.tabular import _DECIMALS, drawer, grid
+from signalscore.render.tabular import _DECIMALS, Memo, _by_columns, _no_min_padding, drawer, grid
 
 FORMATS = ["table", "markdown", "html", "latex"]
 floats = st.floats(min_value=-1e6, max_value=1e6) | st.just(float("nan"))
@@ -75,3 +76,58 @@ def test_an_empty_score_column_draws_as_before(fmt: str) -> None:
     frame = pd.DataFrame({"score": [float("nan")] * 3, "case": ["a", "b", "c"]})
     shown = frame.astype(object).where(frame.notna(), "")
     assert grid(frame, fmt, 1) == drawer(fmt, [".1f", ".1f"])(shown, ["score", "case"])
+
+
+anything = st.one_of(
+    st.none(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([0.0, -0.0, 1, 1.0, True, False, "1", "1.0", "2014", "008", "1e5", "1,000", " x ", "中文", "é"]),
+    st.text(st.characters(exclude_categories=("Cc", "Cs"), exclude_characters="\x01"), max_size=8),
+)
+
+
+@st.composite
+def tabulate_calls(draw: st.DrawFn) -> tuple[list[list[object]], list[str], dict[str, object]]:
+    n, m = draw(st.integers(1, 25)), draw(st.integers(1, 4))
+    rows = draw(st.lists(st.lists(anything, min_size=m, max_size=m), min_size=n, max_size=n))
+    headers = draw(
+        st.lists(st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=6), min_size=m, max_size=m)
+    )
+    fmts = st.sampled_from(["g", ".1f", ".2f", ".3f"])
+    options: dict[str, object] = {"tablefmt": "simple", "preserve_whitespace": True}
+    options["floatfmt"] = draw(fmts | st.lists(fmts, min_size=m, max_size=m))
+    if draw(st.booleans()):
+        aligns = st.sampled_from(["global", "left", "right", "center", "decimal"])
+        options["colalign"] = draw(st.lists(aligns, min_size=m, max_size=m))
+    options["disable_numparse"] = draw(st.booleans() | st.lists(st.integers(0, m - 1), unique=True))
+    return rows, headers, options
+
+
+@settings(max_examples=300, deadline=None)
+@given(tabulate_calls())
+def test_a_terminal_table_drawn_column_by_column_is_tabulates_drawing(
+    call: tuple[list[list[object]], list[str], dict[str, object]],
+) -> None:
+    rows, headers, options = call
+    with _no_min_padding():
+        assert _by_columns(rows, headers, options, {}) == tabulate(rows, headers=headers, **options)
+
+
+def test_a_column_drawn_twice_is_drawn_once() -> None:
+    memo: Memo = {}
+    draw = drawer("table", "g", memo=memo)
+    frame = pd.DataFrame({"id": [f"case-{i % 7}" for i in range(300)], "n": [0.0, -0.0, 1.5] * 100})
+    first = draw(frame, ["id", "n"])
+    assert len(memo) == 2  # one drawing per column, each of its distinct cells (7 ids; 0.0, -0.0 and 1.5)
+    assert sorted(len(cells) for _, _, cells in memo.values()) == [3, 7]
+    assert draw(frame, ["id", "n"]) == first and len(memo) == 2
+    assert "-0" in first.splitlines()[3]  # -0.0 is drawn as itself, not as the 0.0 it equals
+
+
+def test_text_that_looks_like_a_number_is_drawn_as_written() -> None:
+    frame = pd.DataFrame({"case": ["008", "1e5", "2014"], "score": [1.0, 2.0, 3.0]})
+    for fmt in FORMATS:
+        shown = grid(frame, fmt, 1)
+        assert all(i in shown for i in ("008", "1e5", "2014")), shown
+        assert "100000" not in shown and "2014.0" not in shown

@@ -61,12 +61,16 @@ def agreement_json(result: Agreement) -> dict[str, Any]:
     }
 
 
+# Columns of numbers written out here (with marks: 0.62*): drawn as they are, to the right.
+NUMBERS = ("alpha", "agreement", "points")
+
+
 def _number(value: float | None, precision: int) -> str:
     return "-" if value is None else f"{value:.{precision}f}"
 
 
 def _row(name: str, metric: str, alpha: Alpha, split: int | str) -> dict[str, Any]:
-    mark = FEW if not alpha.stable else ""
+    mark = FEW if not alpha.stable else " "  # (a space keeps the decimals of marked and unmarked alphas lined up)
     interval = "-" if alpha.alpha_low is None else f"{alpha.alpha_low:.2f} to {alpha.alpha_high:.2f}"
     return {
         "feature": name,
@@ -83,6 +87,8 @@ def alpha_frame(result: Agreement) -> pd.DataFrame:
     """Overall, then one row per feature: alpha (marked when unstable), interval, pairable, agreement."""
     rows = [_row("overall", "interval", result.overall, sum(f.applicability_disagreements for f in result.features))]
     rows += [_row(f.id, f.metric, f.alpha, f.applicability_disagreements) for f in result.features]
+    if not any(row["alpha"].endswith(FEW) for row in rows):  # no mark to line up with
+        rows = [{**row, "alpha": row["alpha"].rstrip()} for row in rows]
     return pd.DataFrame(rows)
 
 
@@ -124,7 +130,7 @@ def agreement_blocks(result: Agreement, fmt: str, precision: int, width: int, la
     blocks = [
         markup.heading(fill(markup.escape(heading(result.rubric)), wrap), 3),
         markup.paragraph([fill(markup.escape(about), wrap)]),
-        grid(alpha_frame(result), fmt, precision, width=width, layout=Layout(keys=["feature"])),
+        grid(alpha_frame(result), fmt, precision, width=width, layout=Layout(keys=["feature"]), verbatim=NUMBERS),
         legend(markup, wrap),
         markup.heading(fill("Disagreements, largest first (points: how far the score moves)", wrap), 4),
     ]
@@ -142,7 +148,7 @@ def agreement_blocks(result: Agreement, fmt: str, precision: int, width: int, la
     else:
         ids = [str(c) for c in table["case"]]
         layout = Layout(ids=ids, id_columns=["case"], shrink=result.coders, keys=["case", "feature"])
-        blocks.append(grid(table, fmt, precision, width=width, layout=layout))
+        blocks.append(grid(table, fmt, precision, width=width, layout=layout, verbatim=NUMBERS))
     return blocks
 
 

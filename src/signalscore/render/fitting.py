@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import textwrap
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -47,6 +47,12 @@ class Fitted:
 
     def __str__(self) -> str:
         return "\n\n".join([self.text, *self.notes])
+
+
+def cell_key(cell: object) -> Hashable:
+    """A cell as a key for its drawing: equal cells of different types (1, 1.0, True) or signs (0.0, -0.0)
+    apart, as they are drawn apart."""
+    return (float, repr(cell)) if isinstance(cell, float) else (type(cell), cell)
 
 
 def widest(text: str) -> int:
@@ -110,9 +116,9 @@ class Fitter:
         if key in self._drawn:
             return widest(self._drawn[key][1])
         cells = frame.iloc[:, column].tolist()
-        first: dict[tuple[type, object], int] = {}
+        first: dict[Hashable, int] = {}
         for row, cell in enumerate(cells):
-            first.setdefault((type(cell), cell), row)
+            first.setdefault(cell_key(cell), row)
         distinct = frame.iloc[sorted(first.values()), [column]]
         self._drawn[key] = (frame, self.draw(distinct, [self.headers[column]]))  # kept with its frame: see drawn
         return widest(self._drawn[key][1])

@@ -56,7 +56,11 @@ def rubric_section(rubric: Rubric, fmt: str) -> list[str]:
     lines.append(share + ".")
     blocks = [markup.heading(markup.escape(f"Rubric {rubric.id} {rubric.version}"), 2)]
     blocks += [markup.paragraph([markup.escape(p)]) for p in paragraphs(rubric.description or "")]
-    return [*blocks, markup.paragraph([markup.escape(line) for line in lines]), grid(weights_frame(rubric), fmt)]
+    return [
+        *blocks,
+        markup.paragraph([markup.escape(line) for line in lines]),
+        grid(weights_frame(rubric), fmt, verbatim=["weight", "share"]),
+    ]
 
 
 def chart_section(fmt: str, source: str, alt: str) -> list[str]:
