@@ -87,13 +87,16 @@ anything = st.one_of(
 )
 
 
+ascii_text = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=8)
+
+
 @st.composite
 def tabulate_calls(draw: st.DrawFn) -> tuple[list[list[object]], list[str], dict[str, object]]:
     n, m = draw(st.integers(1, 25)), draw(st.integers(1, 4))
-    rows = draw(st.lists(st.lists(anything, min_size=m, max_size=m), min_size=n, max_size=n))
-    headers = draw(
-        st.lists(st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=6), min_size=m, max_size=m)
-    )
+    cell = draw(st.sampled_from([anything, ascii_text]))  # plain text is padded without tabulate: see _padded
+    rows = draw(st.lists(st.lists(cell, min_size=m, max_size=m), min_size=n, max_size=n))
+    header = st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=6) | ascii_text
+    headers = draw(st.lists(header, min_size=m, max_size=m))
     fmts = st.sampled_from(["g", ".1f", ".2f", ".3f"])
     options: dict[str, object] = {"tablefmt": "simple", "preserve_whitespace": True}
     options["floatfmt"] = draw(fmts | st.lists(fmts, min_size=m, max_size=m))
@@ -117,12 +120,20 @@ def test_a_terminal_table_drawn_column_by_column_is_tabulates_drawing(
 def test_a_column_drawn_twice_is_drawn_once() -> None:
     memo: Memo = {}
     draw = drawer("table", "g", memo=memo)
-    frame = pd.DataFrame({"id": [f"case-{i % 7}" for i in range(300)], "n": [0.0, -0.0, 1.5] * 100})
+    frame = pd.DataFrame({"id": [f"casé-{i % 7}" for i in range(300)], "n": [0.0, -0.0, 1.5] * 100})
     first = draw(frame, ["id", "n"])
     assert len(memo) == 2  # one drawing per column, each of its distinct cells (7 ids; 0.0, -0.0 and 1.5)
     assert sorted(len(cells) for _, _, cells in memo.values()) == [3, 7]
     assert draw(frame, ["id", "n"]) == first and len(memo) == 2
     assert "-0" in first.splitlines()[3]  # -0.0 is drawn as itself, not as the 0.0 it equals
+
+
+def test_plain_text_is_padded_without_a_drawing() -> None:
+    memo: Memo = {}
+    frame = pd.DataFrame({"id": [f"case-{i}" for i in range(12)], "score": ["1.0", "22.5", ""] * 4})
+    drawn = drawer("table", "g", verbatim=[1], memo=memo)(frame, ["id", "score"])
+    assert memo == {}
+    assert drawn.splitlines()[:4] == ["id       score", "-------  -----", "case-0     1.0", "case-1    22.5"]
 
 
 def test_text_that_looks_like_a_number_is_drawn_as_written() -> None:

@@ -116,10 +116,11 @@ class Fitter:
         if key in self._drawn:
             return widest(self._drawn[key][1])
         cells = frame.iloc[:, column].tolist()
-        first: dict[Hashable, int] = {}
-        for row, cell in enumerate(cells):
-            first.setdefault(cell_key(cell), row)
-        distinct = frame.iloc[sorted(first.values()), [column]]
+        if all(type(c) is str for c in cells):  # (the common case, and quicker: equal text is the same text)
+            kept = list(dict.fromkeys(cells))
+        else:
+            kept = list({cell_key(c): c for c in cells}.values())
+        distinct = pd.DataFrame({frame.columns[column]: pd.Series(kept, dtype=object)})
         self._drawn[key] = (frame, self.draw(distinct, [self.headers[column]]))  # kept with its frame: see drawn
         return widest(self._drawn[key][1])
 

@@ -183,9 +183,9 @@ def _text_columns(rows: list[list[Any]]) -> list[int]:
 
 
 def _one_line(rows: list[list[Any]], headers: list[str]) -> bool:
-    """Whether no cell or header spans lines or marks a separating line (tabulate draws those specially)."""
-    texts = [c for row in rows for c in row if isinstance(c, str)]
-    return not any("\n" in t or t == SEPARATING_LINE for t in [*texts, *headers])
+    """Whether no cell or header spans lines or may mark a separating line (tabulate draws those specially)."""
+    text = "".join([*headers, *(c for row in rows for c in row if isinstance(c, str))])
+    return not ("\n" in text or "\r" in text or SEPARATING_LINE in text)
 
 
 def _column_options(options: dict[str, Any], i: int) -> dict[str, Any]:
@@ -202,24 +202,47 @@ def _column_options(options: dict[str, Any], i: int) -> dict[str, Any]:
 
 
 def _by_columns(rows: list[list[Any]], headers: list[str], options: dict[str, Any], memo: Memo) -> str:
-    """A `simple` table drawn column by column, each from its distinct cells: the same text as tabulate's own
-    drawing of the whole table (in that format a column's type, format, alignment and width depend on the
-    set of its cells and its header alone), several times faster for a long table. Each column is drawn
-    beside a sentinel column of one character (0), which keeps its padding exactly as tabulate pads it."""
+    """A `simple` table drawn column by column: the same text as tabulate's own drawing of the whole table
+    (in that format a column's type, format, alignment and width depend on its cells and header alone),
+    several times faster for a long table. See _padded and _drawn."""
     columns = []
     for i, header in enumerate(headers):
         one = _column_options(options, i)
-        cells = {cell_key(row[i]): row[i] for row in rows}
-        key = (header, repr(one), tuple(cells))
-        if key not in memo:
-            drawn = [
-                line[:-3] for line in tabulate([[c, 0] for c in cells.values()], headers=[header, "0"], **one).split("\n")
-            ]
-            memo[key] = (drawn[0], drawn[1], dict(zip(cells, drawn[2:], strict=True)))
-        columns.append(memo[key])
+        cells = [row[i] for row in rows]
+        columns.append(_padded(cells, header, one) or _drawn(cells, header, one, memo))
     lines = ["  ".join(c[0] for c in columns), "  ".join(c[1] for c in columns)]
-    lines += ["  ".join(c[2][cell_key(v)] for c, v in zip(columns, row, strict=True)) for row in rows]
+    lines += map("  ".join, zip(*(c[2] for c in columns), strict=True))
     return "\n".join(line.rstrip() for line in lines)
+
+
+Column = tuple[str, str, list[str]]  # a column drawn: its header line, its rule and its cells, each padded
+_PLAIN = re.compile("[ -~]*")  # printable ASCII: as wide as it is long, nothing tabulate would hide or parse
+
+
+def _padded(cells: list[Any], header: str, one: dict[str, Any]) -> Column | None:
+    """A column of text that tabulate would only pad: printable ASCII, never read as a number, aligned left
+    or right. None for any other column."""
+    align = one["colalign"][0]
+    if not one["disable_numparse"] or align not in ("left", "right", "global") or not _PLAIN.fullmatch(header):
+        return None
+    if not (all(type(c) is str for c in cells) and _PLAIN.fullmatch("".join(cells))):
+        return None
+    width = max(len(header) + tabulate_module.MIN_PADDING, *map(len, cells))
+    pad = str.rjust if align == "right" else str.ljust  # (text not read as numbers is aligned left by default)
+    return pad(header, width), "-" * width, [pad(c, width) for c in cells]
+
+
+def _drawn(cells: list[Any], header: str, one: dict[str, Any], memo: Memo) -> Column:
+    """A column drawn by tabulate from its distinct cells, beside a sentinel column of one character (0)
+    that keeps its padding exactly as tabulate pads it; the drawing is kept in `memo` for the next draw."""
+    distinct = {cell_key(c): c for c in cells}
+    key = (header, repr(one), tuple(distinct))
+    if key not in memo:
+        table = tabulate([[c, 0] for c in distinct.values()], headers=[header, "0"], **one)
+        drawn = [line[:-3] for line in table.split("\n")]
+        memo[key] = (drawn[0], drawn[1], dict(zip(distinct, drawn[2:], strict=True)))
+    head, rule, padded = memo[key]
+    return head, rule, [padded[cell_key(c)] for c in cells]
 
 
 def _formatted(frame: pd.DataFrame, shown: pd.DataFrame, precision: int) -> list[str]:
@@ -259,9 +282,10 @@ def grid(
         return to_csv(frame)
     markup = markup_of(fmt)
     shown = frame.astype(object).where(frame.notna(), "")
-    if not marked:
-        shown = shown.map(lambda v: markup.escape(v) if isinstance(v, str) else v)
     numbers = _formatted(frame, shown, precision)
+    if not marked:  # (numbers written out need no escaping)
+        for i in [i for i, c in enumerate(shown.columns) if c not in numbers]:
+            shown.isetitem(i, [markup.escape(v) if isinstance(v, str) else v for v in shown.iloc[:, i].tolist()])
     verbatim = [*verbatim, *numbers]
 
     memo: Memo = {}
