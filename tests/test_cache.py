@@ -67,7 +67,7 @@ def same_run(cli: Callable[..., Run], *args: str) -> Run:
 def test_a_second_run_reads_every_case_from_the_cache(workspace: Path, cli: Any, parses: Parses) -> None:
     first = same_run(cli, "validate")
     assert entries(workspace) == ["cases/alpha-2010.yaml", "cases/alpha-2014.yaml", "cases/alpha-2020.yaml"]
-    assert sorted(os.listdir(workspace / CACHE_DIR)) == [".gitignore", "CACHEDIR.TAG", "entries"]
+    assert sorted(os.listdir(workspace / CACHE_DIR)) == [".gitignore", "CACHEDIR.TAG", "cases", "entries"]
     parses.clear()
     second = cli("validate", cwd=workspace)
     assert (second.code, second.out, second.err) == (first.code, first.out, first.err)
@@ -191,7 +191,6 @@ def test_a_cache_folder_of_another_user_is_not_used(workspace: Path, cli: Any, p
         lambda raw: b"\x80\x81 not json\n\n",
         lambda raw: raw.replace(b"\t[", b"\t[[1,2,3,4],", 1),
         lambda raw: raw.replace(b'"tag": "', b'"tag": "0', 1),  # another build of signalscore
-        lambda raw: raw.replace(b'"title":"', b'"title":7,"x":"', 1),  # a case that does not validate
         lambda raw: raw + b"[]\n",
         lambda raw: raw.split(b"\n", 1)[0] + b"\n",  # the header of another file's entries
     ],
@@ -264,6 +263,54 @@ def test_a_cached_load_is_an_uncached_load(workspace: Path, cases: tuple[dict[st
     assert loaded(True) == bare  # the run that reads it
 
 
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda path: path.unlink(),
+        lambda path: path.write_bytes(path.read_bytes() + b"{}"),  # not the size the entries file says
+        lambda path: path.write_bytes(path.read_bytes()[:-1]),
+        lambda path: (path.unlink(), path.symlink_to(path.with_name("entries"))),
+    ],
+)
+def test_a_cases_file_not_as_the_entries_say_makes_every_entry_a_miss(
+    workspace: Path, cli: Any, parses: Parses, damage: Callable[[Path], object]
+) -> None:
+    first = same_run(cli, "explain", "alpha-2010")
+    damage(workspace / CACHE_DIR / cache.WHOLES)
+    parses.clear()
+    again = cli("explain", "alpha-2010", cwd=workspace)
+    assert (again.code, again.out, again.err) == (first.code, first.out, first.err)
+    assert len(parses) == 4
+    assert not (workspace / CACHE_DIR / cache.WHOLES).is_symlink()  # written anew
+
+
+def test_a_whole_case_changed_in_place_is_a_clear_error_when_first_read(workspace: Path, cli: Any) -> None:
+    first = same_run(cli, "score")
+    path = workspace / CACHE_DIR / cache.WHOLES
+    path.write_bytes(path.read_bytes().replace(b'"title":"', b'"titlf":"'))  # the same size; not the digest
+    assert cli("score", cwd=workspace).out == first.out  # scoring never reads the whole case
+    explained = cli("explain", "alpha-2010", cwd=workspace)
+    assert explained.code == 2
+    assert "an entry for case 'alpha-2010' is damaged; delete it" in explained.err
+    assert "Traceback" not in explained.err
+
+
+def forge_whole(workspace: Path, old: bytes, new: bytes) -> None:
+    """Edit the whole cases in the cases file and give every entry, and the file, digests that match."""
+    folder = workspace / CACHE_DIR
+    header, body = (folder / cache.ENTRIES).read_bytes().split(b"\n", 1)
+    wholes = (folder / cache.WHOLES).read_bytes()
+    made = {}
+    for line in body.splitlines():
+        first, span = line.rsplit(b"\t", 1)
+        offset, length, _ = span.split(b",")
+        made[line] = first + b"\t" + wholes[int(offset) : int(offset) + int(length)].replace(old, new) + b"\n"
+    body, wholes = cache._split(made)
+    head = json.loads(header) | {"digest": hashlib.blake2b(body, digest_size=16).hexdigest(), "cases": len(wholes)}
+    (folder / cache.ENTRIES).write_bytes(json.dumps(head).encode() + b"\n" + body)
+    (folder / cache.WHOLES).write_bytes(wholes)
+
+
 def forge(workspace: Path, old: bytes, new: bytes) -> None:
     """Edit the entries file and give it a digest that matches (as a hostile repository could commit)."""
     path = workspace / CACHE_DIR / cache.ENTRIES
@@ -291,7 +338,7 @@ def test_a_forged_whole_case_is_a_clear_error_when_first_read(workspace: Path, c
     # which a checked-out repository cannot arrange; should an entry be forged all the same, the case's
     # fields that scoring does not read fail when first read, with a message and no traceback.
     same_run(cli, "score")
-    forge(workspace, b'"title":"', b'"title":7,"x":"')
+    forge_whole(workspace, b'"title":"', b'"title":7,"x":"')
     explained = cli("explain", "alpha-2010", cwd=workspace)
     assert explained.code == 2
     assert "an entry for case 'alpha-2010' is damaged" in explained.err

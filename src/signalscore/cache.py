@@ -1,31 +1,33 @@
 """A warm workspace: case files read and validated on an earlier run, kept in `.signalscore-cache/`.
 
 The cache lives in the folder signalscore runs from (the workspace, like mypy's `.mypy_cache`) and holds
-one file, `entries`, with an entry per case file below that folder (files outside it are always read
-afresh): read at once on the first look-up, and written whole, once per run that adds to it. An entry keeps
-the file's located lint warnings, the validated case's header and cells (what scoring reads: see
-signalscore.stored) and the whole case as JSON, read only when a command needs more than the header and
-cells (a file with any problem of its own is not stored, and positions are read again from the file on the
-rare run that finds a problem in it). An entry is used only while the file's device, inode, size,
-modification time and change time (in nanoseconds) are those it was made from, and only by this build of
-signalscore (the tag: a digest of the version, size and modification time of each of signalscore's modules,
-and the versions of Python, PyYAML and pydantic). A file changed within the last RACY_NS of the run that read
-it is not stored (a change within the file system's timestamp granularity could leave its times as they
-were). Rubrics are never cached: every run reads them, so the checks of cases against their rubric always
-run.
+an entry per case file below that folder (files outside it are always read afresh), in two files:
+`entries`, read at once on the first look-up, and `cases`, read only by a command that needs more of a case
+than scoring does. Both are written whole, once per run that adds to them. An entry keeps the file's located
+lint warnings, the validated case's header and cells (what scoring reads: see signalscore.stored), and where
+in `cases` the whole case is kept as JSON, with its digest (a file with any problem of its own is not
+stored, and positions are read again from the file on the rare run that finds a problem in it). An entry
+is used only while the file's device, inode, size, modification time and change time (in nanoseconds) are
+those it was made from, and only by this build of signalscore (the tag: a digest of the version, size and
+modification time of each of signalscore's modules, and the versions of Python, PyYAML and pydantic). A
+file changed within the last RACY_NS of the run that read it is not stored (a change within the file
+system's timestamp granularity could leave its times as they were). Rubrics are never cached: every run
+reads them, so the checks of cases against their rubric always run.
 
 A hostile repository may commit a `.signalscore-cache/`: entries are JSON (nothing in them can run), and
 an entry cannot match after a checkout, because the change time of a file cannot be set by its owner and is
-new in every checkout or extraction. Should one match all the same, it is checked on reading: a file whose
-digest does not match its header is not used at all, a header or cell of the wrong type makes the entry a
-miss, and a whole case that does not validate is an error when first read (signalscore.stored), never data.
-A cache folder that is a symbolic link or belongs to another user is not used at all, the entries file
-is opened without following links, and it is written to a new file, then renamed into place.
+new in every checkout or extraction. Should one match all the same, it is checked on reading: an entries
+file whose digest does not match its header, or whose cases file is not the size it says, is not used at
+all; a header or cell of the wrong type makes the entry a miss; and a whole case that does not match its
+digest or does not validate is an error when first read (signalscore.stored), never data. A cache folder
+that is a symbolic link or belongs to another user is not used at all, its files are opened without
+following links, and each is written to a new file, then renamed into place.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -33,7 +35,7 @@ import secrets
 import stat
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,7 +51,8 @@ ENV_OFF = "SIGNALSCORE_NO_CACHE"
 RACY_NS = 2_000_000_000  # FAT's 2 s: the coarsest timestamps a workspace is likely to sit on
 MAX_ENTRIES = 1 << 30  # bytes of the entries file
 ENTRIES = "entries"
-FIELDS = 4  # after the file name: key, lints, head, whole case
+WHOLES = "cases"
+FIELDS = 4  # after the file name: key, lints, head, and the whole case (in the entries file: where it is)
 _GITIGNORE = b"# Automatically created by signalscore.\n*\n"
 _CACHEDIR_TAG = b"Signature: 8a477f597d28d172789f06886806bc55\n# This is a signalscore cache folder.\n"
 
@@ -138,28 +141,34 @@ def encode(name: str, key: Key, case: Case, lints: Iterable[Problem]) -> bytes:
     return b"\t".join((*parts, case.model_dump_json(exclude_unset=True).encode("utf-8"))) + b"\n"
 
 
-def decode(entry: list[bytes], key: Key | None, path: str, *, lint: bool = True) -> Stored | None:
+def decode(
+    entry: list[bytes], key: Key | None, path: str, *, lint: bool = True, wholes: Wholes | None = None
+) -> Stored | None:
     """An entry (its fields after the name) checked against the file's key (unless None: an entry just made);
     None (a miss) if stale or malformed. Without `lint`, the lint warnings are read only if one of them is a
-    value cut short by a comment (which every command reports)."""
+    value cut short by a comment (which every command reports). An entry of the entries file says where in
+    `wholes` its whole case is; one just made holds it."""
     stored_key, lints, head, whole = entry
     if key is not None and stored_key != key_text(key):
         return None
     try:
         wanted = lints == b"[]" or lint or COMMENT_RULE.encode() in lints
         found = ([] if lints == b"[]" else _lints(json.loads(lints), path)) if wanted else None
-        case = StoredCase.of(head, whole)
+        case = StoredCase.of(head, whole if wholes is None else wholes.reader(whole))
     except (ValueError, TypeError, RecursionError):
         return None
     return Stored(case, StoredDocument(path), found)
 
 
-def unpack(raw: bytes | None, tag: str) -> dict[str, list[bytes]]:
-    """The entries of an entries file by file name; none at all if its header, build or digest is not right."""
+def unpack(raw: bytes | None, tag: str, wholes: Wholes) -> dict[str, list[bytes]]:
+    """The entries of an entries file by file name; none at all if its header, build or digest is not right,
+    or if the file of whole cases is not the size it says."""
     header, _, body = (raw or b"").partition(b"\n")
     try:
         head = json.loads(header)
         if not isinstance(head, dict) or head.get("tag") != tag or head.get("digest") != _digest(body):
+            return {}
+        if head.get(WHOLES) != wholes.size():
             return {}
         entries = {}
         for line in body.split(b"\n")[:-1]:
@@ -174,6 +183,54 @@ def unpack(raw: bytes | None, tag: str) -> dict[str, list[bytes]]:
 
 def _digest(body: bytes) -> str:
     return hashlib.blake2b(body, digest_size=16).hexdigest()
+
+
+def _short_digest(whole: bytes) -> bytes:
+    return hashlib.blake2b(whole, digest_size=8).hexdigest().encode("ascii")
+
+
+class Wholes:
+    """The cases file: the whole case of every entry, one after another, each where its entry says (offset,
+    length and digest). Scoring never reads it; a command that needs a case's sources or rationales reads it
+    whole, once, and checks each case against its entry's digest (a mismatch is a ValueError: see
+    signalscore.stored)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.data: bytes | None = None
+
+    def size(self) -> int | None:
+        """The size of the file (a regular file, not a link), or None."""
+        try:
+            st = os.lstat(self.path)
+        except OSError:
+            return None
+        return st.st_size if stat.S_ISREG(st.st_mode) else None
+
+    def reader(self, span: bytes) -> Callable[[], bytes]:
+        """What reads the whole case at a span (`offset,length,digest`) when first asked."""
+        return functools.partial(self.whole, span)
+
+    def whole(self, span: bytes) -> bytes:
+        """The whole case at a span, checked against its digest; ValueError if it is not there as written."""
+        offset, length, digest = span.split(b",")
+        if self.data is None:
+            self.data = _read(self.path, MAX_ENTRIES + 1) or b""
+        text = self.data[int(offset) : int(offset) + int(length)]
+        if _short_digest(text) != digest:
+            raise ValueError("damaged whole case")
+        return text
+
+
+def _split(entries: dict[str, bytes]) -> tuple[bytes, bytes]:
+    """Entries as made (the whole case in each) written out as the entries file's body and the cases file."""
+    lines, wholes, offset = [], [], 0
+    for line in entries.values():
+        head, _, whole = line.rstrip(b"\n").rpartition(b"\t")
+        lines.append(b"%s\t%d,%d,%s\n" % (head, offset, len(whole), _short_digest(whole)))
+        wholes.append(whole)
+        offset += len(whole)
+    return b"".join(lines), b"".join(wholes)
 
 
 def _usable(folder: Path) -> bool:
@@ -231,6 +288,7 @@ class Cache:
         self.pending: dict[str, bytes] = {}
         self.entries: dict[str, list[bytes]] | None = None
         self.stale: set[str] = set()
+        self.wholes = Wholes(os.path.join(self.folder, WHOLES))
 
     @classmethod
     def open(cls, root: Path | None = None) -> Cache | None:
@@ -246,9 +304,9 @@ class Cache:
             return None
         self.keys[name] = key
         if self.entries is None:
-            self.entries = unpack(_read(os.path.join(self.folder, ENTRIES), MAX_ENTRIES + 1), self.tag)
+            self.entries = unpack(_read(os.path.join(self.folder, ENTRIES), MAX_ENTRIES + 1), self.tag, self.wholes)
         entry = self.entries.get(name)
-        stored = None if entry is None else decode(entry, key, name, lint=lint)
+        stored = None if entry is None else decode(entry, key, name, lint=lint, wholes=self.wholes)
         if entry is not None and stored is None:
             self.stale.add(name)
         return stored
@@ -267,33 +325,45 @@ class Cache:
             self.pending[name] = entry
 
     def flush(self) -> None:
-        """Write the entries file anew (a new file renamed into place) if this run changed any entry: the
-        entries read, less the stale ones, with the new ones; give up quietly on any error."""
+        """Write the entries and cases files anew (each a new file renamed into place, the cases file first)
+        if this run changed any entry: the entries read, less the stale ones, with the new ones; give up
+        quietly on any error."""
         if not (self.pending or self.stale) or not _usable(self.folder):
             return
-        kept = {  # less the stale ones and those of files gone
-            name: entry
+        made = {  # less the stale ones, those of files gone and those whose whole case cannot be read back
+            name: b"\t".join([json.dumps(name).encode("ascii"), *entry[:3], whole]) + b"\n"
             for name, entry in (self.entries or {}).items()
-            if name not in self.stale and (name in self.keys or os.path.lexists(name))
+            if name not in self.stale and name not in self.pending and (name in self.keys or os.path.lexists(name))
+            if (whole := self._kept_whole(entry[3])) is not None
         }
-        old = (json.dumps(n).encode("ascii") + b"\t" + b"\t".join(e) + b"\n" for n, e in kept.items())
-        body = b"".join(line for name, line in zip(kept, old, strict=True) if name not in self.pending)
-        body += b"".join(self.pending.values())
-        header = json.dumps({"tag": self.tag, "digest": _digest(body)}).encode("ascii") + b"\n"
+        body, wholes = _split(made | self.pending)
+        header = json.dumps({"tag": self.tag, "digest": _digest(body), WHOLES: len(wholes)}).encode("ascii")
         try:
             self._prepare()
-            target = self.folder / ENTRIES
-            tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-            try:
-                _write_new(tmp, header + body)
-                os.replace(tmp, target)  # replaces a link itself, never what it points to
-            except OSError:
-                tmp.unlink(missing_ok=True)
-                raise
+            self._replace(WHOLES, wholes)  # (a run reading the old entries meanwhile finds the size changed)
+            self._replace(ENTRIES, header + b"\n" + body)
         except OSError:
             pass
         self.pending.clear()
         self.stale.clear()
+
+    def _kept_whole(self, span: bytes) -> bytes | None:
+        try:
+            return self.wholes.whole(span)
+        except ValueError:
+            return None
+
+    def _replace(self, name: str, data: bytes) -> None:
+        """A file of the cache folder written anew: a new file renamed into place (replacing a link itself,
+        never what it points to)."""
+        target = self.folder / name
+        tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            _write_new(tmp, data)
+            os.replace(tmp, target)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+            raise
 
     def _prepare(self) -> None:
         self.folder.mkdir(mode=0o755, exist_ok=True)

@@ -164,10 +164,12 @@ class CodingCheck:
         for f in rubric.features:  # the first of a duplicated id, as rubric.feature finds it
             self.features.setdefault(f.id, f)
         self.seen: dict[tuple[str, type, object], str | None] = {}
+        self.good: set[tuple[str, type, object]] = set()  # (feature, type, value) found valid: the common case
 
     def __call__(self, case: Case) -> list[Issue]:
-        cells = case.cells()
-        issues = [issue for fid, (value, _) in cells.items() if (issue := self.cell(fid, value))]
+        cells, good = case.cells(), self.good
+        checked = [(fid, value) for fid, (value, _) in cells.items() if (fid, type(value), value) not in good]
+        issues = [issue for fid, value in checked if (issue := self.cell(fid, value))]
         if self.rubric.missing == "fail":
             issues += [
                 Issue(
@@ -187,13 +189,17 @@ class CodingCheck:
             severity = "warning" if self.override else "error"
             said = _unknown_feature(fid, self.rubric) + ("; coding ignored" if self.override else "")
             return Issue(("codings", fid), said, at_key=True, severity=severity)
-        if value in MISSING_VALUES:
-            return None
         key = (fid, type(value), value)
+        if value in MISSING_VALUES:
+            self.good.add(key)
+            return None
         if key not in self.seen:
             self.seen[key] = _value_message(fid, feature, value)
         message = self.seen[key]
-        return None if message is None else Issue(("codings", fid, "value"), message)
+        if message is None:
+            self.good.add(key)
+            return None
+        return Issue(("codings", fid, "value"), message)
 
 
 def _value_message(fid: str, feature: Feature, value: Value) -> str | None:

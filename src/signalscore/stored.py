@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, PrivateAttr
@@ -22,12 +23,11 @@ from signalscore.case import CONFIDENCES, Case, Cell, Period
 from signalscore.errors import UsageError
 
 M = TypeVar("M", bound=BaseModel)
-CACHE_NOTE = ".signalscore-cache/entries"
+CACHE_NOTE = ".signalscore-cache"
 HEADER = ("id", "rubric", "title", "sender", "recipient", "episode", "period", "coder", "adjudicates")
-_TEXT = ("id", "rubric", "title", "sender", "recipient")
-_OPTIONAL = ("episode", "coder")
 _LAZY = frozenset(Case.model_fields) - set(HEADER)  # sources, summary, codings
 _SCALARS = {bool, int, float, str}
+_decode = json.JSONDecoder().decode
 _CONFIDENCES = set(CONFIDENCES)
 
 
@@ -56,18 +56,18 @@ def head_json(case: Case) -> bytes:
 class StoredCase(Case):
     """A validated case read back from its entry (see the module); a Case in every respect."""
 
-    _whole: bytes = PrivateAttr(default=b"")
+    _whole: bytes | Callable[[], bytes] = PrivateAttr(default=b"")  # the JSON, or what reads it (ValueError)
     _cells: dict[str, Cell] = PrivateAttr(default_factory=dict)
 
     @classmethod
-    def of(cls, head: bytes, whole: bytes) -> StoredCase:
-        """The case of an entry's head and whole-case JSON; ValueError if the head is not as written."""
-        row = json.loads(head)
-        if not (isinstance(row, list) and len(row) == 10):
+    def of(cls, head: bytes, whole: bytes | Callable[[], bytes]) -> StoredCase:
+        """The case of an entry's head and its whole-case JSON (or a function that reads it when first needed);
+        ValueError if the head is not as written."""
+        row = _decode(head.decode("ascii"))  # (head_json writes ASCII; anything else is a ValueError)
+        if not (type(row) is list and len(row) == 10 and _header(row)):
             raise ValueError("bad head")
         fields = dict(zip(HEADER[:6], row[:6], strict=True))
         fields.update(period=_period(row[6]), coder=row[7], adjudicates=_adjudicates(row[8]))
-        _check(fields)
         return _bare(cls, fields, {"_whole": whole, "_cells": _cells(row[9])})
 
     def cells(self) -> dict[str, Cell]:
@@ -78,7 +78,7 @@ class StoredCase(Case):
         """This case with every field read from its stored JSON (once)."""
         if self._whole:
             try:
-                read = Case.model_validate_json(self._whole)
+                read = Case.model_validate_json(self._whole() if callable(self._whole) else self._whole)
             except ValueError:  # the entry's digest matched, so only a forged or hand-edited entry gets here
                 raise UsageError(f"{CACHE_NOTE}: an entry for case {self.id!r} is damaged; delete it") from None
             updated = {name for name in HEADER if self.__dict__[name] != read.__dict__[name]}  # by model_copy
@@ -121,11 +121,11 @@ class StoredCase(Case):
         return super(StoredCase, self.whole()).__getstate__()
 
 
-def _check(fields: dict[str, Any]) -> None:
-    if not all(isinstance(fields[name], str) and fields[name] for name in _TEXT):
-        raise ValueError("bad header")
-    if not all(fields[name] is None or isinstance(fields[name], str) for name in _OPTIONAL):
-        raise ValueError("bad header")
+def _header(row: list[Any]) -> bool:
+    """Whether the text fields of a head are text: id, rubric, title, sender and recipient not empty, episode
+    and coder text or None."""
+    texts, optional = row[:5], (row[5], row[7])
+    return all(type(t) is str and t for t in texts) and all(t is None or type(t) is str for t in optional)
 
 
 def _period(dates: Any) -> Period | None:
