@@ -355,3 +355,15 @@ def test_a_run_that_reads_every_case_from_the_cache_writes_nothing(workspace: Pa
     (workspace / "cases" / "alpha-2014.yaml").unlink()  # a file gone: its entry stays until it is stale
     cli("score", cwd=workspace)
     assert len(entries(workspace)) == 3
+
+
+def test_an_entries_file_whose_names_do_not_read_one_a_line_is_not_used(
+    workspace: Path, cli: Any, parses: Parses
+) -> None:
+    # The names are read in one call: a name forged to read as two (under a right digest) must not shift them.
+    first = same_run(cli, "score")
+    forge(workspace, b'"cases/alpha-2010.yaml"\t', b'"cases/alpha-2014.yaml", "cases/alpha-2010.yaml"\t')
+    parses.clear()
+    again = cli("score", cwd=workspace)
+    assert (again.code, again.out, again.err) == (first.code, first.out, first.err)
+    assert len(parses) == 4

@@ -170,12 +170,11 @@ def unpack(raw: bytes | None, tag: str, wholes: Wholes) -> dict[str, list[bytes]
             return {}
         if head.get(WHOLES) != wholes.size():
             return {}
-        entries = {}
-        for line in body.split(b"\n")[:-1]:
-            name, *entry = line.split(b"\t", FIELDS)
-            if len(entry) != FIELDS or not isinstance(found := json.loads(name), str):
-                return {}
-            entries[found] = entry
+        lines = [line.split(b"\t", FIELDS) for line in body.split(b"\n")[:-1]]
+        names = json.loads(b"[" + b",".join(line[0] for line in lines) + b"]")  # (one call: quicker)
+        if not all(len(line) == FIELDS + 1 for line in lines) or not all(type(n) is str for n in names):
+            return {}
+        entries = {name: line[1:] for name, line in zip(names, lines, strict=True)}
     except (ValueError, RecursionError):
         return {}
     return entries

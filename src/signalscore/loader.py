@@ -221,6 +221,7 @@ class _Parsed:
     mappings: list[_Checked[Mapping]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     read: list[Path] = field(default_factory=list)
+    paths: dict[str, Path] = field(default_factory=dict)  # the files read, by name (see _assign)
     cache: Cache | None = None
     lint: bool = False
     parallel: bool = False
@@ -294,6 +295,7 @@ def _read(files: Sequence[Path], parsed: _Parsed) -> None:
     fresh = iter(parse_files(misses, jobs(len(misses)) if parsed.parallel else 1))
     for path, hit in zip(files, stored, strict=True):
         parsed.read.append(path)
+        parsed.paths[str(path)] = path
         if hit is not None:
             parsed.cases.append(_Checked(hit.case, hit.doc, [], hit.lints))
         elif isinstance(got := next(fresh), tuple) and isinstance(got[0], bytes):
@@ -385,7 +387,7 @@ def _assign(checked: _Checked[Case], corpus: Corpus, parsed: _Parsed, override: 
         corpus.rubrics.setdefault(rubric.id, rubric)
         corpus.rubric_of[key_of(case)] = rubric.id
         corpus.cases.append(case)
-        corpus.files[key_of(case)] = Path(checked.doc.path)
+        corpus.files[key_of(case)] = parsed.paths.get(checked.doc.path) or Path(checked.doc.path)
         if checked.lints is not None:
             corpus.lints[key_of(case)] = checked.lints
     differs = override is not None and override.id != case.rubric
