@@ -13,6 +13,7 @@ from tabulate import tabulate
 
 from signalscore.render.fitting import Fitter, Layout, widest
 from signalscore.render.markup import markup_of
+from signalscore.render.table import Table
 from signalscore.render.tabular import _DECIMALS, Memo, _by_columns, _no_min_padding, drawer, grid
 
 FORMATS = ["table", "markdown", "html", "latex"]
@@ -52,22 +53,22 @@ def test_number_columns_written_once_draw_as_tabulate_draws_the_numbers(
 def test_a_column_measured_by_its_distinct_cells_is_as_wide_as_the_whole_column(rows: list[list[object]]) -> None:
     frame = pd.DataFrame(rows, columns=["a", "b", "c"], dtype=object)
     frame = frame.map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else v)
-    draw = drawer("table", "g")
-    fitter = Fitter(draw, frame, ["a", "b", "c"], 80, Layout())
+    draw, table = drawer("table", "g"), Table.of(frame)
+    fitter = Fitter(draw, table, ["a", "b", "c"], 80, Layout())
     for i, name in enumerate(frame.columns):
-        assert fitter.column_width(frame, i) == widest(draw(frame.iloc[:, [i]], [str(name)]))
+        assert fitter.column_width(table, i) == widest(draw(frame.iloc[:, [i]], [str(name)]))
 
 
 def test_a_repeated_cell_is_measured_once() -> None:
     drawn: list[int] = []
     draw = drawer("table", "g")
 
-    def counting(part: pd.DataFrame, headers: list[str]) -> str:
-        drawn.append(len(part))
+    def counting(part: Table | pd.DataFrame, headers: list[str]) -> str:
+        drawn.append(len(Table.of(part).columns[0]))
         return draw(part, headers)
 
-    frame = pd.DataFrame({"x": ["ab", "abc", "ab", 1, True, 1.0] * 500})
-    assert Fitter(counting, frame, ["x"], 80, Layout()).column_width(frame, 0) == 4  # "True"
+    table = Table.of(pd.DataFrame({"x": ["ab", "abc", "ab", 1, True, 1.0] * 500}))
+    assert Fitter(counting, table, ["x"], 80, Layout()).column_width(table, 0) == 4  # "True"
     assert drawn == [5]  # "ab", "abc", 1, True and 1.0: equal values of different types are kept apart
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from signalscore.blocks import COVERAGE, RANK, SCORE, SCORE_HIGH, SCORE_LOW, Plan, score_blocks
 from signalscore.codings import CODED, NA, STATUS, UNKNOWN, Codings
@@ -14,6 +14,9 @@ from signalscore.exact import Effective
 from signalscore.penalty import score_penalized
 from signalscore.rubric import Feature, Rubric, Scale
 from signalscore.scores import Parts, Scored, Scores
+
+if TYPE_CHECKING:  # (imported where a frame is made: scoring collected codings never needs pandas)
+    import pandas as pd
 
 __all__ = ["CODED", "NA", "STATUS", "UNKNOWN", "Scored", "Scores", "score_codings", "score_rubric"]
 
@@ -224,6 +227,8 @@ def _sorted_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def ranks(score: pd.Series) -> pd.Series:
     """1-based ranks, highest first; ties share the lowest rank; no score, no rank."""
+    import pandas as pd
+
     got = tie_ranks(score.to_numpy(dtype=float, na_value=np.nan))
     return pd.Series(pd.array(got, dtype="Int64"), index=score.index)
 
@@ -282,6 +287,6 @@ def _parts(codings: Codings, w: Weights, fill: float | None) -> Parts:
 
 def score_rubric(rubric: Rubric, codings: pd.DataFrame | Codings, cases: pd.DataFrame | None = None) -> Scores:
     """Score the cases of one rubric, from collected codings or a tidy codings frame (frame.codings_frame)."""
-    if isinstance(codings, pd.DataFrame):
+    if not isinstance(codings, Codings):
         codings = Codings.from_frame(rubric, codings, cases)
     return Scores((score_codings(codings),))

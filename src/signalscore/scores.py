@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
-import pandas as pd
 
 from signalscore.codings import CONFIDENCE_WORDS, STATUS_WORDS, Codings
-from signalscore.frame import typed
 from signalscore.rubric import Rubric
+
+if TYPE_CHECKING:  # (the frames are built only when asked for: scoring never imports pandas)
+    import pandas as pd
 
 CASE_KEYS = ["score", "score_low", "score_high", "coverage", "rank"]
 
@@ -97,6 +98,8 @@ class Scored:
 
     def case_frame(self) -> pd.DataFrame:
         """A row per case: who signals to whom and when, score, bounds, coverage and rank."""
+        import pandas as pd
+
         frame = self.codings.case_frame()
         for key in CASE_KEYS[:-1]:
             frame[key] = getattr(self, key)
@@ -107,6 +110,8 @@ class Scored:
 
     def dimension_frame(self) -> pd.DataFrame:
         """A row per case and declared dimension (case-major)."""
+        import pandas as pd
+
         ids = [d.id for d in self.rubric.dimensions]
         return pd.DataFrame(
             {
@@ -119,6 +124,8 @@ class Scored:
 
     def feature_frame(self) -> pd.DataFrame:
         """A row per case and feature (case-major, rubric order): coding, signal, weight, contribution."""
+        import pandas as pd
+
         features = self.rubric.features
         n = len(self.ids)
         c = self.codings
@@ -155,6 +162,10 @@ class Scores:
         return self._by_rubric.get(rubric_id)
 
     def _concat(self, frames: list[pd.DataFrame]) -> pd.DataFrame:
+        import pandas as pd
+
+        from signalscore.frame import typed
+
         joined = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
         return typed(joined, [p.rubric for p in self.parts])
 

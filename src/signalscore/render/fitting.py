@@ -13,12 +13,15 @@ import re
 import textwrap
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from signalscore.console import spell
+from signalscore.render.table import Table
 
-Draw = Callable[[pd.DataFrame, list[str]], str]
+if TYPE_CHECKING:
+    import pandas as pd
+
+Draw = Callable[["Table | pd.DataFrame", list[str]], str]  # (a frame's cells are read as a Table)
 MIN_CELL = 10  # text columns are cut or wrapped to no fewer characters than this
 MIN_ID = 6  # ids are cut to no fewer characters than this
 PREFIX_NOTE = "ids without the shared prefix "
@@ -35,7 +38,7 @@ class Layout:
     shrink: Sequence[str] = ()  # text columns cut, in order
     keys: Sequence[str] = ()  # columns repeated in every block when the columns are split
     groups: Sequence[Sequence[str]] = ()  # columns kept in one block (a case and its delta)
-    narrower: pd.DataFrame | None = None  # the same table with shorter row names (feature ids for labels)
+    narrower: Table | pd.DataFrame | None = None  # the same table with shorter row names (feature ids for labels)
 
 
 @dataclass(frozen=True)
@@ -94,44 +97,44 @@ def distinct_cut(texts: Sequence[str], width: int) -> list[str]:
 class Fitter:
     """Draws one table, giving way step by step (see the module) until it fits the width."""
 
-    def __init__(self, draw: Draw, frame: pd.DataFrame, headers: list[str], width: int, layout: Layout) -> None:
+    def __init__(self, draw: Draw, frame: Table, headers: list[str], width: int, layout: Layout) -> None:
         self.draw, self.frame, self.headers, self.width, self.layout = draw, frame, list(headers), width, layout
         self.notes: list[str] = []
-        self._drawn: dict[tuple[int, tuple[int, ...], tuple[str, ...]], tuple[pd.DataFrame, str]] = {}
+        self._drawn: dict[tuple[int, tuple[int, ...], tuple[str, ...]], tuple[Table, str]] = {}
 
-    def fits(self, frame: pd.DataFrame | None = None, columns: Sequence[int] | None = None) -> bool:
+    def fits(self, frame: Table | None = None, columns: Sequence[int] | None = None) -> bool:
         return self.measure(frame, columns) <= self.width
 
-    def measure(self, frame: pd.DataFrame | None = None, columns: Sequence[int] | None = None) -> int:
+    def measure(self, frame: Table | None = None, columns: Sequence[int] | None = None) -> int:
         """The width the columns would take, from each column drawn alone (once): long tables draw slowly."""
         frame = self.frame if frame is None else frame
-        picked = list(range(frame.shape[1])) if columns is None else list(columns)
+        picked = list(range(frame.width)) if columns is None else list(columns)
         return sum(self.column_width(frame, i) for i in picked) + 2 * (len(picked) - 1)  # 2 spaces apart
 
-    def column_width(self, frame: pd.DataFrame, column: int) -> int:
+    def column_width(self, frame: Table, column: int) -> int:
         """The width of one column drawn alone, drawn from its distinct cells: the same width (a column's
         type, format and width depend on the set of its cells, not on their number or order), in far less
         time for a long table."""
         key = (id(frame), (column,), (self.headers[column],))
         if key in self._drawn:
             return widest(self._drawn[key][1])
-        cells = frame.iloc[:, column].tolist()
+        cells = frame.columns[column]
         if all(type(c) is str for c in cells):  # (the common case, and quicker: equal text is the same text)
             kept = list(dict.fromkeys(cells))
         else:
             kept = list({cell_key(c): c for c in cells}.values())
-        distinct = pd.DataFrame({frame.columns[column]: pd.Series(kept, dtype=object)})
+        distinct = Table([frame.names[column]], [kept], [frame.kinds[column]])
         self._drawn[key] = (frame, self.draw(distinct, [self.headers[column]]))  # kept with its frame: see drawn
         return widest(self._drawn[key][1])
 
-    def drawn(self, frame: pd.DataFrame | None = None, columns: Sequence[int] | None = None) -> str:
+    def drawn(self, frame: Table | None = None, columns: Sequence[int] | None = None) -> str:
         """The table (or some of its columns) drawn; each drawing once (long tables take a while to draw)."""
         frame = self.frame if frame is None else frame
-        picked = list(range(frame.shape[1])) if columns is None else list(columns)
+        picked = list(range(frame.width)) if columns is None else list(columns)
         headers = [self.headers[i] for i in picked]
         key = (id(frame), tuple(picked), tuple(headers))
         if key not in self._drawn:  # the frame is kept with its drawing, so that its id is not reused
-            self._drawn[key] = (frame, self.draw(frame.iloc[:, picked], headers))
+            self._drawn[key] = (frame, self.draw(frame.pick(picked), headers))
         return self._drawn[key][1]
 
     def __call__(self) -> Fitted:
@@ -155,47 +158,47 @@ class Fitter:
         if named:  # headers may name several cases ("A > B"): whole ids only
             pattern = re.compile("|".join(f"(?<![\\w-]){re.escape(i)}(?![\\w-])" for i in named))
             self.headers = [pattern.sub(lambda m: short[m.group()], h) for h in self.headers]
-        columns = [c for c in self.layout.id_columns if c in self.frame.columns]
-        cells = {c: self.frame[c].map(lambda v: short.get(v, v) if isinstance(v, str) else v) for c in columns}
-        self.frame = self.frame.assign(**cells)
+        columns = [c for c in self.layout.id_columns if c in self.frame.names]
+        cells = {c: [short.get(v, v) if isinstance(v, str) else v for v in self.frame.column(c)] for c in columns}
+        self.frame = self.frame.assign(cells)
         self.notes.append(PREFIX_NOTE + prefix)
 
     def narrow(self) -> None:
         if self.layout.narrower is not None:
-            ids = [c for c in self.layout.id_columns if c in self.frame.columns]
-            self.frame = self.layout.narrower.assign(**{c: self.frame[c] for c in ids})
+            ids = [c for c in self.layout.id_columns if c in self.frame.names]
+            self.frame = Table.of(self.layout.narrower).assign({c: self.frame.column(c) for c in ids})
 
     def shorten(self) -> None:
         short = self.layout.short
-        self.headers = [short.get(str(c), h) for c, h in zip(self.frame.columns, self.headers, strict=True)]
+        self.headers = [short.get(c, h) for c, h in zip(self.frame.names, self.headers, strict=True)]
 
     def _narrowed(self, column: str, cut: Callable[[str, int], str], columns: Sequence[int] | None) -> None:
         """The column's text cut or wrapped by the excess width, to no fewer than MIN_CELL characters."""
         excess = self.measure(columns=columns) - self.width
-        cells = self.frame[column].map(lambda v: "" if v is None else str(v))
+        cells = ["" if v is None else str(v) for v in self.frame.column(column)]
         longest = max((max(map(len, c.splitlines()), default=0) for c in cells), default=0)
         target = max(MIN_CELL, longest - excess)
         if target < longest:
-            self.frame = self.frame.assign(**{column: [cut(c, target) for c in cells]})
+            self.frame = self.frame.assign({column: [cut(c, target) for c in cells]})
 
     def wrap(self) -> None:
         """The wrapped columns share the room the others leave, the narrowest first (each MIN_CELL at least)."""
-        names = [str(c) for c in self.frame.columns]
+        names = self.frame.names
         wrapped = [c for c in self.layout.wrap if c in names]
         if not wrapped:
             return
         rest = [i for i, c in enumerate(names) if c not in wrapped]
         room = self.width - self.measure(columns=rest) - 2 * len(wrapped)
-        cells = {c: self.frame[c].map(lambda v: "" if v is None else str(v)) for c in wrapped}
+        cells = {c: ["" if v is None else str(v) for v in self.frame.column(c)] for c in wrapped}
         longest = {c: max((len(v) for v in cells[c]), default=0) for c in wrapped}
         for k, column in enumerate(sorted(wrapped, key=longest.__getitem__)):
             share = min(longest[column], max(MIN_CELL, room // (len(wrapped) - k)))
             room -= share
             fill = [textwrap.fill(v, share, break_on_hyphens=False) if v else v for v in cells[column]]
-            self.frame = self.frame.assign(**{column: fill})
+            self.frame = self.frame.assign({column: fill})
 
     def shrink(self, columns: Sequence[int] | None) -> None:
-        names = [str(c) for c in self.frame.columns]
+        names = self.frame.names
         for column in self.layout.shrink:
             shown = columns is None or (column in names and names.index(column) in columns)
             if shown and not self.fits(columns=columns):
@@ -203,7 +206,7 @@ class Fitter:
 
     def blocks(self) -> list[str]:
         """The columns split into blocks that fit, each repeating the key columns; text columns last."""
-        names = [str(c) for c in self.frame.columns]
+        names = self.frame.names
         keys = [names.index(k) for k in self.layout.keys if k in names]
         grouped = {names.index(c) for g in self.layout.groups for c in g if c in names}
         groups = [[names.index(c) for c in g if c in names] for g in self.layout.groups]
@@ -224,13 +227,12 @@ class Fitter:
         whole = self.frame
         self.shrink(columns)
         frame = self.frame
-        for k in [names for names in columns if str(frame.columns[names]) in self.layout.keys]:
+        for k in [i for i in columns if frame.names[i] in self.layout.keys]:
             excess = self.measure(frame, columns) - self.width
-            cells = [str(v) for v in frame.iloc[:, k]]
+            cells = [str(v) for v in frame.columns[k]]
             longest = max(map(len, cells), default=0)
             if excess > 0 and longest > MIN_ID:
-                frame = frame.copy()
-                frame.iloc[:, k] = distinct_cut(cells, longest - excess)
+                frame = frame.replaced(k, distinct_cut(cells, longest - excess))
         self.frame = whole
         return self.drawn(frame, columns)
 
@@ -247,6 +249,7 @@ def said_once(text: str) -> str:
     return re.sub(f"(\\n\\n)({re.escape(PREFIX_NOTE)}\\S+)(?=\\n|$)", first, text)
 
 
-def fit_table(draw: Draw, frame: pd.DataFrame, headers: list[str], width: int, layout: Layout) -> Fitted:
-    """The table drawn to fit the width where it can (see the module), with what fitting changed."""
-    return Fitter(draw, frame, headers, width, layout)()
+def fit_table(draw: Draw, frame: Table | pd.DataFrame, headers: list[str], width: int, layout: Layout) -> Fitted:
+    """The table (or a DataFrame's cells) drawn to fit the width where it can (see the module), with what
+    fitting changed."""
+    return Fitter(draw, Table.of(frame), headers, width, layout)()

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from signalscore.codings import CONFIDENCE_WORDS, STATUS_WORDS
 from signalscore.engine import Scores
 from signalscore.render.fitting import Layout
 from signalscore.render.markup import markup_of
+from signalscore.render.table import Table
 from signalscore.render.tabular import fill, grid, terminal_width, to_json
 from signalscore.rubric import Rubric
 from signalscore.scores import CASE_KEYS, Scored
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FEATURE_KEYS = ["id", "dimension", "status", "value", "normalized", "signal", "weight", "contribution", "confidence"]
 # Headers the terminal table falls back to when the full names do not fit.
@@ -33,29 +36,52 @@ def nullable(values: np.ndarray) -> list[Any]:
     return [None if v != v else v for v in values.tolist()]
 
 
-def score_frame(scores: Scores, rubric: Rubric) -> pd.DataFrame:
-    """The score table of one rubric: one row per case, one column per dimension."""
+def _columns(scores: Scores, rubric: Rubric) -> dict[str, np.ndarray]:
+    """The score table of one rubric as arrays, in rank order: rank (NaN where unranked), case, score,
+    bounds, coverage, one column per dimension, and whether penalties were clipped where any were."""
     part = scores.get(rubric.id)
+    names = ["rank", "case", "score", "score_low", "score_high", "coverage", *[d.id for d in rubric.dimensions]]
     if part is None:
-        columns = ["rank", "case", "score", "score_low", "score_high", "coverage", *[d.id for d in rubric.dimensions]]
-        return pd.DataFrame(columns=columns)
+        return {name: np.empty(0, dtype=object if name == "case" else float) for name in names}
     order = part.by_rank()
-    frame = pd.DataFrame({"rank": pd.array(part.rank[order], dtype="Int64"), "case": part.ids[order]})
+    columns = {"rank": part.rank[order], "case": part.ids[order]}
     for key in ("score", "score_low", "score_high", "coverage"):
-        frame[key] = getattr(part, key)[order]
+        columns[key] = getattr(part, key)[order]
     for j, d in enumerate(rubric.dimensions):
-        frame[d.id] = part.dimensions[order, j]
+        columns[d.id] = part.dimensions[order, j]
     clipped = None if part.clipped is None else np.asarray(part.clipped.any(axis=1))[order]
     if clipped is not None and clipped.any():  # penalties outweighed the support of some dimension: say where
-        frame["clipped"] = clipped
-    return frame
+        columns["clipped"] = clipped
+    return columns
 
 
-def score_layout(frame: pd.DataFrame) -> Layout:
-    """How the score table fits a terminal: ids without their shared prefix, short headers, then in blocks
-    that each repeat rank and case."""
-    ids = [str(c) for c in frame["case"]]
-    return Layout(ids=ids, id_columns=["case"], short=SHORT_HEADERS, keys=["rank", "case"])
+def score_frame(scores: Scores, rubric: Rubric) -> pd.DataFrame:
+    """The score table of one rubric: one row per case, one column per dimension."""
+    import pandas as pd
+
+    columns = _columns(scores, rubric)
+    if not len(columns["case"]):
+        return pd.DataFrame(columns=list(columns))
+    return pd.DataFrame({**columns, "rank": pd.array(columns["rank"], dtype="Int64")})
+
+
+def score_table(scores: Scores, rubric: Rubric) -> Table:
+    """The score table as `Table.of(score_frame(...))` reads it, built without pandas (a warm `score`
+    never imports it)."""
+    columns = _columns(scores, rubric)
+    cells: dict[str, list[Any]] = {"rank": [None if r != r else int(r) for r in columns["rank"].tolist()]}
+    cells["case"] = [str(i) for i in columns["case"]]
+    cells |= {name: nullable(values) for name, values in columns.items() if name not in ("rank", "case", "clipped")}
+    if "clipped" in columns:
+        cells["clipped"] = columns["clipped"].tolist()
+    kinds = dict.fromkeys(columns, "f") | {"rank": "i", "case": "O", "clipped": "b"}
+    return Table.build(cells, kinds if cells["case"] else {})  # (the columns of an empty frame hold no numbers)
+
+
+def score_layout(ids: Sequence[object]) -> Layout:
+    """How the score table of these case ids fits a terminal: ids without their shared prefix, short headers,
+    then in blocks that each repeat rank and case."""
+    return Layout(ids=[str(c) for c in ids], id_columns=["case"], short=SHORT_HEADERS, keys=["rank", "case"])
 
 
 def heading(rubric: Rubric) -> str:
@@ -69,16 +95,19 @@ def render_scores(
     """The `score` command's output; the table format fits `width` (default: the terminal's)."""
     if fmt == "json":
         return to_json({"rubrics": [rubric_json(scores, r) for r in rubrics.values()]})
-    frames = [(r, score_frame(scores, r)) for r in rubrics.values()]
     if fmt == "csv":
+        import pandas as pd
+
+        frames = [(r, score_frame(scores, r)) for r in rubrics.values()]
         flat = pd.concat([f.assign(rubric=r.id) for r, f in frames], ignore_index=True)
         return grid(flat[["rubric", *[c for c in flat.columns if c != "rubric"]]], fmt)
+    tables = [(r, score_table(scores, r)) for r in rubrics.values()]
     markup = markup_of(fmt)
     limit = width or terminal_width()
     blocks = []
-    for rubric, frame in frames:
+    for rubric, table in tables:
         blocks.append(markup.heading(fill(markup.escape(heading(rubric)), limit if fmt == "table" else None), 3))
-        blocks.append(grid(frame, fmt, precision, width=limit, layout=score_layout(frame)))
+        blocks.append(grid(table, fmt, precision, width=limit, layout=score_layout(table.column("case"))))
     return markup.document(blocks)
 
 

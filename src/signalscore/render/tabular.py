@@ -6,19 +6,23 @@ import json
 import math
 import re
 import shutil
+import sys
 import textwrap
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import tabulate as tabulate_module
 from tabulate import SEPARATING_LINE, tabulate
 
 from signalscore.console import spell, spelling_needed
 from signalscore.render.fitting import Draw, Layout, cell_key, fit_table
 from signalscore.render.markup import markup_of
+from signalscore.render.table import NUMBER_KINDS, Table
 from signalscore.safe_text import UNSAFE, one_line
+
+if TYPE_CHECKING:  # (pandas is imported where a frame is made: a warm `score` never needs it)
+    import pandas as pd
 
 # A column's drawing, by its header, options and distinct cells: its header line, its rule, and each cell padded.
 Memo = dict[tuple[str, str, tuple[Any, ...]], tuple[str, str, dict[Any, str]]]
@@ -43,13 +47,19 @@ def terminal_width() -> int:
 
 def plain(value: Any) -> Any:
     """A JSON-ready Python value: numpy scalars unwrapped, NaN and NA as None."""
-    if value is None or value is pd.NA or value is pd.NaT:
+    if value is None or _pandas_missing(value):
         return None
     if hasattr(value, "item"):
         value = value.item()
     if isinstance(value, float) and math.isnan(value):
         return None
     return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _pandas_missing(value: Any) -> bool:
+    """Whether a value is pandas' NA or NaT (which only a loaded pandas can have made)."""
+    pd = sys.modules.get("pandas")
+    return pd is not None and (value is pd.NA or value is pd.NaT)
 
 
 def csv_cell(value: Any) -> Any:
@@ -66,7 +76,9 @@ def csv_cell(value: Any) -> Any:
 
 def to_csv(frame: pd.DataFrame) -> str:
     """A frame as CSV, every text cell and header neutralised (the one place CSV is written)."""
-    text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    from pandas.api.types import is_numeric_dtype
+
+    text = [c for c in frame.columns if not is_numeric_dtype(frame[c])]
     safe = frame.assign(**{str(c): frame[c].map(csv_cell) for c in text})
     return str(safe.to_csv(index=False, header=[csv_cell(str(c)) for c in frame.columns], lineterminator="\n"))
 
@@ -156,13 +168,14 @@ def drawer(
     table is drawn column by column (see _by_columns); `memo` keeps each column's drawing for the next draw
     of the same cells (fitting measures a column, then draws it)."""
 
-    def draw(frame: pd.DataFrame, headers: list[str]) -> str:
-        rows = frame.values.tolist()
+    def draw(frame: Table | pd.DataFrame, headers: list[str]) -> str:
+        table = Table.of(frame)
+        rows = table.rows()
         options: dict[str, Any] = {"tablefmt": _TABLEFMT[fmt], "floatfmt": floatfmt, "preserve_whitespace": True}
         if align is not None:
             options.update(colalign=list(align), disable_numparse=True)
         elif rows:  # (tabulate cannot align or parse the columns of a table without rows)
-            aligns = ["right" if i in verbatim else "global" for i in range(frame.shape[1])]
+            aligns = ["right" if i in verbatim else "global" for i in range(table.width)]
             options.update(colalign=aligns, disable_numparse=sorted({*verbatim, *_text_columns(rows)}))
         if fmt != "table":
             return tabulate(rows, headers=headers, **options)
@@ -245,23 +258,24 @@ def _drawn(cells: list[Any], header: str, one: dict[str, Any], memo: Memo) -> Co
     return head, rule, [padded[cell_key(c)] for c in cells]
 
 
-def _formatted(frame: pd.DataFrame, shown: pd.DataFrame, precision: int) -> list[str]:
-    """Number columns written out in place with their decimals (as tabulate would write them), once: drawn
-    as they are, right-aligned, a long table draws several times faster, and fitting can measure a column
-    by its distinct cells. The columns so written, by name."""
-    written = []
-    for column in frame.columns:
-        kind = frame[column].dtype.kind
-        if kind not in "iuf" or not isinstance(column, str) or not frame[column].notna().any():
-            continue  # bool ("b") and object columns, and a column of no number (tabulate aligns it as text)
-        spec = _DECIMALS.get(column, f".{precision}f") if kind == "f" else ""
-        shown[column] = [v if v == "" else format(v, spec) for v in shown[column].tolist()]
-        written.append(column)
-    return written
+def _shown(table: Table, precision: int, escape: Callable[[str], str] | None) -> tuple[Table, list[str]]:
+    """The cells as drawn: a missing value blank; number columns written out in place with their decimals
+    (as tabulate would write them), once, so that they are drawn as they are, right-aligned (a long table
+    draws several times faster, and fitting can measure a column by its distinct cells); text escaped
+    unless `escape` is None (cells already hold markup). Also the names of the number columns so written."""
+    columns, numbers = [], []
+    for name, cells, kind in zip(table.names, table.columns, table.kinds, strict=True):
+        if kind in NUMBER_KINDS and any(v is not None for v in cells):  # (a column of no number: text)
+            spec = _DECIMALS.get(name, f".{precision}f") if kind == "f" else ""
+            columns.append(["" if v is None else format(v, spec) for v in cells])
+            numbers.append(name)
+        else:  # bool ("b") and other columns, drawn by tabulate as it sees them
+            columns.append(["" if v is None else escape(v) if escape and isinstance(v, str) else v for v in cells])
+    return Table(table.names, columns, ["O"] * table.width), numbers
 
 
 def grid(
-    frame: pd.DataFrame,
+    frame: pd.DataFrame | Table,
     fmt: str,
     precision: int = 1,
     *,
@@ -272,30 +286,27 @@ def grid(
     layout: Layout | None = None,
     verbatim: Sequence[str] = (),
 ) -> str:
-    """A DataFrame as a table in a text format; numbers rounded for display only; user text escaped.
+    """A DataFrame (or a Table) as a table in a text format; numbers rounded for display only; user text escaped.
 
     In the `table` format with a width, a table wider than the width gives way as render.fitting says:
     `layout` says how (or, short of one, headers take their `short` names and the `shrink` columns are cut).
     `marked` cells already hold markup; `verbatim` columns hold numbers already formatted, such as +5.7.
     """
     if fmt == "csv":
-        return to_csv(frame)
+        return to_csv(frame.to_frame() if isinstance(frame, Table) else frame)
     markup = markup_of(fmt)
-    shown = frame.astype(object).where(frame.notna(), "")
-    numbers = _formatted(frame, shown, precision)
-    if not marked:  # (numbers written out need no escaping)
-        for i in [i for i, c in enumerate(shown.columns) if c not in numbers]:
-            shown.isetitem(i, [markup.escape(v) if isinstance(v, str) else v for v in shown.iloc[:, i].tolist()])
+    shown, numbers = _shown(Table.of(frame), precision, None if marked else markup.escape)
     verbatim = [*verbatim, *numbers]
 
     memo: Memo = {}
 
-    def draw(part: pd.DataFrame, headers: list[str]) -> str:  # decimals by column name: fitting draws subsets
-        decimals = [_DECIMALS.get(str(c), f".{precision}f") for c in part.columns]
-        shown_verbatim = [i for i, c in enumerate(part.columns) if c in verbatim]
+    def draw(part: Table | pd.DataFrame, headers: list[str]) -> str:  # decimals by name: fitting draws subsets
+        part = Table.of(part)
+        decimals = [_DECIMALS.get(c, f".{precision}f") for c in part.names]
+        shown_verbatim = [i for i, c in enumerate(part.names) if c in verbatim]
         return drawer(fmt, decimals, verbatim=shown_verbatim, memo=memo)(part, headers)
 
-    headers = [str(c) for c in frame.columns]
+    headers = list(shown.names)
     if fmt != "table" or width is None:
         return draw(shown, [markup.escape(h) for h in headers])
     layout = layout or Layout(short=short or {}, shrink=shrink)
