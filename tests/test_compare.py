@@ -123,6 +123,23 @@ def test_feature_and_subtotal_deltas_add_up_to_the_score_delta(data: st.DataObje
         assert sizes == sorted(sizes, reverse=True)
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_every_cell_at_once_is_each_cell(data: st.DataObject) -> None:
+    rubric = data.draw(rubrics())
+    cases = data.draw(cases_for(rubric, min_size=1, max_size=5))
+    comp = compare(score_rubric(rubric, codings_frame(rubric, cases), cases_frame(rubric, cases)), rubric)
+    every = comp.every_cell()
+    assert list(every) == [f.id for f in rubric.features]
+    for f in rubric.features:
+        assert list(every[f.id]) == comp.ids
+        for case in comp.ids:
+            got, one = every[f.id][case], comp.cell(f.id, case)
+            assert (got["status"], got["value"]) == (one["status"], one["value"])
+            a, b = got["contribution"], one["contribution"]
+            assert (math.isnan(a) and math.isnan(b)) or a == b
+
+
 RUBRIC_B = """\
 id: other
 version: "2"

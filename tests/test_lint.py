@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from signalscore.case import Case
 from signalscore.cli import app
-from signalscore.errors import Issue, Problem
+from signalscore.errors import IN_ORDER, Issue, Problem
 from signalscore.lint import RULES, lint, lint_case
 from signalscore.loader import load
 
@@ -222,3 +222,14 @@ def test_quote_in_two_features_is_located_and_strict_fails(tmp_path: Path, monke
     strict = CliRunner().invoke(app, [*args, "--strict"])
     assert strict.exit_code == 1
     assert "(quote-in-two-features)" in strict.output
+
+
+def test_problems_sort_by_the_key_as_by_their_order() -> None:
+    problems = [
+        Problem(p, line, column, where, message, severity)
+        for p in ("b.yaml", "a.yaml")
+        for line in (10, 2)
+        for column in (3, 1)
+        for where, message, severity in (("x", "m", "warning"), ("x", "m", "error"), ("a", "z", "error"))
+    ]
+    assert sorted(problems, key=IN_ORDER) == sorted(problems)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from operator import attrgetter
 
 from signalscore.safe_text import one_line
 
@@ -26,11 +27,16 @@ class Problem:
         return one_line(f"{self.path}:{self.line}:{self.column}: {where}: {prefix}{self.message}")
 
 
+# The order of problems (path, line, column, ...) as a key: sorting by it is the dataclass's order, and many
+# times faster than its generated comparisons (validate sorts tens of thousands of warnings).
+IN_ORDER = attrgetter(*(f.name for f in fields(Problem)))
+
+
 class InputError(Exception):
     """Raised once with every problem found in the inputs."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(problems)
+        self.problems = sorted(problems, key=IN_ORDER)
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

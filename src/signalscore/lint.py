@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from signalscore.case import Case
 from signalscore.coders import key_of
 from signalscore.document import parse_file
-from signalscore.errors import Issue, Problem, excerpt
+from signalscore.errors import IN_ORDER, Issue, Problem, excerpt
 
 if TYPE_CHECKING:  # the loader lints as it loads
     from signalscore.loader import Corpus
@@ -110,4 +110,4 @@ def lint(corpus: Corpus) -> list[Problem]:
         elif issues := lint_case(case):  # a corpus loaded without lint: read the positions again
             doc, _ = parse_file(Path(corpus.file_of(case)))
             problems += [doc.problem(issue) for issue in issues]
-    return sorted(problems)
+    return sorted(problems, key=IN_ORDER)

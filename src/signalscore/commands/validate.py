@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from signalscore.cli import FollowLinks, NoCacheOpt, RubricsDir, app, guard
-from signalscore.errors import InputError
+from signalscore.errors import IN_ORDER, InputError
 from signalscore.verdict import Verdicts, wanted
 
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors (exit status 1).")]
@@ -60,7 +60,7 @@ def _check(roots: list[Path], rubrics_dir: Path, follow_links: bool, no_cache: b
     corpus = load(
         roots, rubrics_dir=rubrics_dir, follow_links=follow_links, cache=not no_cache, lint=True, parallel=True
     )
-    warnings = sorted(set(corpus.warnings + lint(corpus)))  # a comment after a value is in both
+    warnings = sorted(set(corpus.warnings + lint(corpus)), key=IN_ORDER)  # a comment after a value is in both
     if strict and warnings:
         raise InputError([dataclasses.replace(w, severity="error") for w in warnings])
     count = f"{len(corpus.rubrics)} rubric(s) and {len(corpus.cases)} case(s)"

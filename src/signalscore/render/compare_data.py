@@ -15,43 +15,56 @@ from signalscore.render.scores import rubric_head
 from signalscore.render.tabular import grid, plain, to_json
 
 
-def _case_json(comp: Comparison, row: dict[Hashable, Any]) -> dict[str, Any]:
+def _case_json(row: dict[Hashable, Any], subtotals: dict[str, Any]) -> dict[str, Any]:
     keys = ("title", "period_start", "score", "score_low", "score_high", "coverage", "rank")
     return {
         "id": row["case"],
         **{k: plain(row[k]) for k in keys},
-        "subtotals": {d: plain(comp.subtotals.at[d, row["case"]]) for d in comp.subtotals.index},
+        "subtotals": {d: plain(v) for d, v in subtotals.items()},
     }
 
 
-def _delta_json(comp: Comparison, a: str, b: str) -> dict[str, Any]:
-    return {
-        "from": a,
-        "to": b,
-        "score": plain(comp.moved("score")[b]),
-        "coverage": plain(comp.moved("coverage")[b]),
-        "subtotals": {d: plain(v) for d, v in comp.subtotal_deltas[b].items()},
-        "features": {f: plain(v) for f, v in comp.deltas[b].items()},
-    }
+def _deltas_json(comp: Comparison) -> list[dict[str, Any]]:
+    """Per pair: how the score, coverage, subtotals and each feature's points moved (frames read once, as
+    dicts: a lookup per pair and frame is what made this slow)."""
+    score, coverage = comp.moved("score").to_dict(), comp.moved("coverage").to_dict()
+    subtotals, features = comp.subtotal_deltas.to_dict(), comp.deltas.to_dict()
+    return [
+        {
+            "from": a,
+            "to": b,
+            "score": plain(score[b]),
+            "coverage": plain(coverage[b]),
+            "subtotals": {d: plain(v) for d, v in subtotals.get(b, {}).items()},
+            "features": {f: plain(v) for f, v in features[b].items()},
+        }
+        for a, b in comp.pairs
+    ]
 
 
 def rubric_comparison_json(comp: Comparison, precision: int = 1) -> dict[str, Any]:
     """One rubric's comparison: its cases in order, a cell per feature and case, deltas per pair, top changes."""
     rubric = comp.rubric
+    subtotals = comp.subtotals.to_dict()  # case -> dimension -> points
+    cells = comp.every_cell()
 
-    def cell(feature: str, case: str) -> dict[str, Any]:
-        found = comp.cell(feature, case)
+    def cell(found: dict[str, Any]) -> dict[str, Any]:
         return {"status": found["status"], "value": plain(found["value"]), "points": plain(found["contribution"])}
 
     return {
         **rubric_head(rubric),
         "baseline": comp.baseline,
-        "cases": [_case_json(comp, row) for row in comp.cases.to_dict("records")],
+        "cases": [_case_json(row, subtotals.get(row["case"], {})) for row in comp.cases.to_dict("records")],
         "features": [
-            {"id": f.id, "label": f.label, "dimension": f.dimension, "cells": {c: cell(f.id, c) for c in comp.ids}}
+            {
+                "id": f.id,
+                "label": f.label,
+                "dimension": f.dimension,
+                "cells": {c: cell(x) for c, x in cells[f.id].items()},
+            }
             for f in rubric.features
         ],
-        "deltas": [_delta_json(comp, a, b) for a, b in comp.pairs],
+        "deltas": _deltas_json(comp),
         "changes": [
             {"from": a, "to": b, "feature": f, "points": plain(p), "sentence": sentence(comp, a, b, f, p, precision)}
             for a, b, f, p in comp.changes.itertuples(index=False)
