@@ -3,6 +3,7 @@ would draw the numbers, and a column measured by its distinct cells is as wide a
 
 from __future__ import annotations
 
+import json
 import math
 
 import pandas as pd
@@ -14,7 +15,7 @@ from tabulate import tabulate
 from signalscore.render.fitting import Fitter, Layout, widest
 from signalscore.render.markup import markup_of
 from signalscore.render.table import Table
-from signalscore.render.tabular import _DECIMALS, Memo, _by_columns, _no_min_padding, drawer, grid
+from signalscore.render.tabular import _DECIMALS, Memo, _by_columns, _key, _no_min_padding, _plain, drawer, grid, plain
 
 FORMATS = ["table", "markdown", "html", "latex"]
 floats = st.floats(min_value=-1e6, max_value=1e6) | st.just(float("nan"))
@@ -143,3 +144,29 @@ def test_text_that_looks_like_a_number_is_drawn_as_written() -> None:
         shown = grid(frame, fmt, 1)
         assert all(i in shown for i in ("008", "1e5", "2014")), shown
         assert "100000" not in shown and "2014.0" not in shown
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(json_values)
+def test_the_one_encoder_writes_what_jsonencoder_writes(value: object) -> None:
+    assert _plain(value) == json.JSONEncoder(allow_nan=False, ensure_ascii=False).encode(value)
+
+
+@pytest.mark.parametrize("value", [1, 1.5, True, "x", None, float("nan")])
+def test_plain_values_stay_as_they_are(value: object) -> None:
+    got = plain(value)
+    assert got is None if value != value else (got == value and type(got) is type(value))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text() | st.integers() | st.booleans() | st.none() | st.floats(allow_nan=False))
+def test_a_mapping_key_is_written_as_json_dumps_writes_it(key: object) -> None:
+    text = json.dumps({key: 0}, ensure_ascii=False)
+    assert _key(key) == text[1 : text.rindex(":")]

@@ -24,11 +24,18 @@ def _case_json(row: dict[Hashable, Any], subtotals: dict[str, Any]) -> dict[str,
     }
 
 
+def _by_column(frame: pd.DataFrame) -> dict[Any, dict[Any, Any]]:
+    """A frame as {column: {row: value}}, read through one array (pandas' to_dict builds a Series for each
+    column, and these frames have a column per case)."""
+    rows, values = list(frame.index), frame.to_numpy(dtype=object)
+    return {c: dict(zip(rows, values[:, k].tolist(), strict=True)) for k, c in enumerate(frame.columns)}
+
+
 def _deltas_json(comp: Comparison) -> list[dict[str, Any]]:
     """Per pair: how the score, coverage, subtotals and each feature's points moved (frames read once, as
     dicts: a lookup per pair and frame is what made this slow)."""
     score, coverage = comp.moved("score").to_dict(), comp.moved("coverage").to_dict()
-    subtotals, features = comp.subtotal_deltas.to_dict(), comp.deltas.to_dict()
+    subtotals, features = _by_column(comp.subtotal_deltas), _by_column(comp.deltas)
     return [
         {
             "from": a,
@@ -45,7 +52,7 @@ def _deltas_json(comp: Comparison) -> list[dict[str, Any]]:
 def rubric_comparison_json(comp: Comparison, precision: int = 1) -> dict[str, Any]:
     """One rubric's comparison: its cases in order, a cell per feature and case, deltas per pair, top changes."""
     rubric = comp.rubric
-    subtotals = comp.subtotals.to_dict()  # case -> dimension -> points
+    subtotals = _by_column(comp.subtotals)  # case -> dimension -> points
     cells = comp.every_cell()
 
     def cell(found: dict[str, Any]) -> dict[str, Any]:

@@ -45,8 +45,16 @@ def terminal_width() -> int:
     return max(shutil.get_terminal_size((FALLBACK_WIDTH, 24)).columns, MIN_WIDTH)
 
 
+_AS_IS = frozenset({str, int, bool})
+
+
 def plain(value: Any) -> Any:
     """A JSON-ready Python value: numpy scalars unwrapped, NaN and NA as None."""
+    kind = type(value)
+    if kind in _AS_IS:  # (the common cases first: long outputs convert millions of values)
+        return value
+    if kind is float:
+        return None if value != value else value
     if value is None or _pandas_missing(value):
         return None
     if hasattr(value, "item"):
@@ -103,15 +111,32 @@ def _nested(value: Any) -> bool:
     return any(isinstance(item, dict | list | tuple) for item in items)
 
 
-# One encoder for every plain value: json.dumps with options would build a new one for each (most of the time
-# a long output takes).
-_plain = json.JSONEncoder(allow_nan=False, ensure_ascii=False).encode
+def _one_encoder() -> Callable[[Any], str]:
+    """One encoder for every plain value: json.dumps with options would build a new one for each (most of
+    the time a long output takes). It is the C encoder JSONEncoder.encode builds on each call, built once,
+    where this Python has it and it writes what JSONEncoder writes (else JSONEncoder.encode)."""
+    encoder = json.JSONEncoder(allow_nan=False, ensure_ascii=False)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return encoder.encode
+    try:
+        once = make(None, encoder.default, json.encoder.encode_basestring, None, ": ", ", ", False, False, False)
+        sample = {"a\u00e9\n": [1, 2.5, True, None, "x"], "b": {"c": -0.0}}
+        if "".join(once(sample, 0)) == encoder.encode(sample):
+            return lambda value: "".join(once(value, 0))
+    except Exception:  # any other C encoder than CPython's: the documented one
+        pass
+    return encoder.encode
+
+
+_plain = _one_encoder()
+_text = json.encoder.encode_basestring  # what JSONEncoder(ensure_ascii=False).encode writes for a string
 
 
 def _key(key: Any) -> str:
     """A mapping key as json.dumps writes it (a key is always a string in JSON)."""
     if isinstance(key, str):
-        return _plain(key)
+        return _text(key)
     text = json.dumps({key: 0}, ensure_ascii=False)
     return text[1 : text.rindex(":")]
 
