@@ -19,6 +19,7 @@ from signalscore.compare import Comparison, case_order, compare, compare_all, pa
 from signalscore.engine import Scores, score_rubric
 from signalscore.errors import UsageError
 from signalscore.frame import cases_frame, codings_frame
+from signalscore.rubric import Rubric
 from tests.conftest import DEMO
 from tests.strategies import cases_for, rubrics
 
@@ -103,12 +104,17 @@ def test_an_unknown_baseline_is_a_usage_error(demo: tuple[Any, Scores]) -> None:
         compare_all(scores, corpus.rubrics, baseline="alpha-1999")
 
 
+def random_comparison(data: st.DataObject, min_size: int, max_size: int) -> tuple[Rubric, Comparison]:
+    """A comparison of a few random cases of a random rubric."""
+    rubric = data.draw(rubrics())
+    cases = data.draw(cases_for(rubric, min_size=min_size, max_size=max_size))
+    return rubric, compare(score_rubric(rubric, codings_frame(rubric, cases), cases_frame(rubric, cases)), rubric)
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.data())
 def test_feature_and_subtotal_deltas_add_up_to_the_score_delta(data: st.DataObject) -> None:
-    rubric = data.draw(rubrics())
-    cases = data.draw(cases_for(rubric, min_size=2, max_size=4))
-    comp = compare(score_rubric(rubric, codings_frame(rubric, cases), cases_frame(rubric, cases)), rubric)
+    rubric, comp = random_comparison(data, 2, 4)
     moved = comp.moved("score")
     for _, later in comp.pairs:
         if math.isnan(moved[later]):
@@ -126,9 +132,7 @@ def test_feature_and_subtotal_deltas_add_up_to_the_score_delta(data: st.DataObje
 @settings(max_examples=60, deadline=None)
 @given(st.data())
 def test_every_cell_at_once_is_each_cell(data: st.DataObject) -> None:
-    rubric = data.draw(rubrics())
-    cases = data.draw(cases_for(rubric, min_size=1, max_size=5))
-    comp = compare(score_rubric(rubric, codings_frame(rubric, cases), cases_frame(rubric, cases)), rubric)
+    rubric, comp = random_comparison(data, 1, 5)
     every = comp.every_cell()
     assert list(every) == [f.id for f in rubric.features]
     for f in rubric.features:
