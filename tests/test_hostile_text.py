@@ -13,6 +13,8 @@ from typing import Any
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from signalscore.errors import Problem
@@ -55,6 +57,14 @@ def test_safe_text_shows_controls_and_keeps_the_rest() -> None:
     assert visible("a\x1b[2Jb\u202ec\x9b\x7f") == r"a\x1b[2Jb\u202ec\x9b\x7f"
     assert one_line("a\nb\r\n\tc  d é") == r"a b c  d é"
     assert terminal("a\nb\x07") == "a\nb\\x07"
+
+
+@settings(max_examples=400)
+@given(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from("\t\n\r\x1b\x7f\x85\u202e\u2028 ~")))
+def test_one_line_and_terminal_change_what_the_expressions_change(text: str) -> None:
+    assert one_line(text) == visible(re.sub("[\t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]+", " ", text))
+    assert UNSAFE.search(one_line(text)) is None
+    assert terminal(text) == visible(text, keep="\n")
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from signalscore.render import grid, markup_of, terminal_width
@@ -190,23 +190,28 @@ def test_json_never_carries_nan_or_infinity() -> None:
     assert "NaN" not in text and "Infinity" not in text
 
 
+_HOSTILE = st.text(st.characters() | st.sampled_from("\x00\x1b\x7f\x85\x9b\u202e\u2028\u2029\n\t"), max_size=8)
 _JSON_LEAF = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=8)
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False), _HOSTILE
 )
 _JSON = st.recursive(
     _JSON_LEAF,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_HOSTILE, inner, max_size=4),
     max_leaves=30,
 )
 
 
 @given(_JSON)
+@example({"del\x7f": ["\x7f", "\x1b[2J"]})  # ASCII, with the one control json leaves as it is
 def test_to_json_is_the_same_data_as_json_dumps(data: object) -> None:
     import json
 
     from signalscore.render.tabular import to_json
+    from signalscore.safe_text import UNSAFE_IN_LINES
 
-    assert json.loads(to_json(data)) == json.loads(json.dumps(data))
+    text = to_json(data)
+    assert json.loads(text) == json.loads(json.dumps(data))
+    assert UNSAFE_IN_LINES.search(text) is None  # every control, bidi and separator character escaped
 
 
 def test_to_json_indents_containers_of_containers_and_keeps_plain_ones_on_a_line() -> None:

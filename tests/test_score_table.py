@@ -1,5 +1,5 @@
 """The score table is drawn from the scores' arrays, without pandas: the same cells as the score frame, and
-`score` (every format but CSV) and `validate` never import pandas (most of a warm run's start-up)."""
+`score` and `explain` (every format but CSV) and `validate` never import pandas (most of a warm run's start-up)."""
 
 from __future__ import annotations
 
@@ -52,9 +52,20 @@ def test_an_empty_score_table_holds_the_cells_of_the_empty_frame() -> None:
 
 
 @pytest.mark.parametrize(
-    "args", [("score",), ("score", "-f", "json"), ("score", "-f", "markdown"), ("validate",), ("score", "-c", "cn-*")]
+    "args",
+    [
+        ("score",),
+        ("score", "-f", "json"),
+        ("score", "-f", "markdown"),
+        ("validate",),
+        ("score", "-c", "cn-*"),
+        ("explain", "cn-ru-2022-ukraine"),
+        ("explain", "cn-ru-2014-crimea", "-f", "json"),
+        ("explain", "cn-ru-2008-georgia", "-f", "html"),
+        ("explain", "cases/cn-ru-2015-syria.yaml", "-f", "markdown"),
+    ],
 )
-def test_score_and_validate_never_import_pandas(args: tuple[str, ...], tmp_path: Path) -> None:
+def test_score_explain_and_validate_never_import_pandas(args: tuple[str, ...], tmp_path: Path) -> None:
     env = {"SIGNALSCORE_NO_CACHE": "1", "COLUMNS": "100", "PATH": "/usr/bin:/bin"}
     normal = subprocess.run([sys.executable, "-m", "signalscore", *args], cwd=ROOT, env=env, capture_output=True)
     bare = subprocess.run([sys.executable, "-c", WITHOUT_PANDAS, *args], cwd=ROOT, env=env, capture_output=True)

@@ -123,3 +123,28 @@ def test_a_quoted_hash_or_one_inside_a_word_is_no_comment(cli: Callable[..., Any
     case.write_text(text, encoding="utf-8")
     run = cli("validate", "--strict", cwd=workspace)
     assert (run.code, run.err) == (0, "ok: 1 rubric(s) and 1 case(s) valid\n")
+
+
+def test_warnings_of_many_files_are_said_once_each_in_file_and_line_order(
+    cli: Callable[..., Any], workspace: Path
+) -> None:
+    from signalscore.errors import IN_ORDER
+    from signalscore.lint import lint
+    from signalscore.loader import load
+
+    commented = SUPPORTED.replace(
+        '{source: s1, quote: "we endorse"}', "source: s1\n        quote: held talks #1 priority"
+    )
+    for n, year in enumerate(range(2012, 2018)):  # comments (the loader's warnings, and lints) among other lints
+        text = (commented if n % 2 else SUPPORTED).replace("beta-2011", f"beta-{year}")
+        text = text.replace("  aid: n/a\n", "  aid: true\n") if n % 3 else text.replace("    confidence: high\n", "")
+        (workspace / "cases" / ("sub" if n > 3 else "") / f"beta-{year}.yaml").parent.mkdir(exist_ok=True)
+        (workspace / "cases" / ("sub" if n > 3 else "") / f"beta-{year}.yaml").write_text(text, encoding="utf-8")
+    run = cli("validate", "--no-cache", cwd=workspace)
+    corpus = load([workspace / "rubrics", workspace / "cases"], rubrics_dir=workspace / "rubrics", lint=True)
+    expected = sorted(set(corpus.warnings + lint(corpus)), key=IN_ORDER)  # every warning, once, in order
+    assert len(corpus.warnings) == 3 and len(expected) > 6
+    shown = [str(p).replace(str(workspace) + "/", "") for p in expected]
+    assert run.code == 0
+    assert run.err.splitlines()[:-2] == shown
+    assert run.err.splitlines()[-1] == f"{len(expected)} warning(s); --strict makes them errors"

@@ -13,6 +13,8 @@ import re
 # ordinary spaces and unassigned letters, so the set is spelled out.
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}\u2028\u2029]")
+# The same but the line feed: where lines are kept, each is not a match to look at.
+UNSAFE_IN_LINES = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f{_BIDI}\u2028\u2029]")
 # Whitespace that breaks a line or jumps: a single-line field shows it as one space.
 _BREAKS = re.compile("[\t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]+")
 
@@ -29,12 +31,14 @@ def visible(text: str, keep: str = "") -> str:
 
 def one_line(text: str) -> str:
     """A single-line field as shown: line breaks and tabs as one space, other controls escaped visibly."""
+    if text.isascii() and text.isprintable():  # (space to tilde: nothing to change, and the common case)
+        return text
     return visible(_BREAKS.sub(" ", text))
 
 
 def terminal(text: str) -> str:
     """Text ready for a terminal: line breaks kept, every other control or bidi character escaped visibly."""
-    return visible(text, keep="\n")
+    return UNSAFE_IN_LINES.sub(_visible, text)
 
 
 def first_unsafe(text: str) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+from bisect import bisect_left
 from pathlib import Path
 from typing import Annotated
 
@@ -60,7 +61,11 @@ def _check(roots: list[Path], rubrics_dir: Path, follow_links: bool, no_cache: b
     corpus = load(
         roots, rubrics_dir=rubrics_dir, follow_links=follow_links, cache=not no_cache, lint=True, parallel=True
     )
-    warnings = sorted(set(corpus.warnings + lint(corpus)), key=IN_ORDER)  # a comment after a value is in both
+    warnings = lint(corpus)  # in order; the loader's few warnings go in their places
+    for problem in corpus.warnings:
+        at = bisect_left(warnings, IN_ORDER(problem), key=IN_ORDER)
+        if at == len(warnings) or warnings[at] != problem:  # a comment after a value is a lint warning too
+            warnings.insert(at, problem)
     if strict and warnings:
         raise InputError([dataclasses.replace(w, severity="error") for w in warnings])
     count = f"{len(corpus.rubrics)} rubric(s) and {len(corpus.cases)} case(s)"

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from signalscore.case import Case
 from signalscore.codings import CONFIDENCE_WORDS, STATUS_WORDS
@@ -14,9 +13,13 @@ from signalscore.engine import Scores
 from signalscore.render.fitting import Layout, abbreviate
 from signalscore.render.markup import Markup, markup_of
 from signalscore.render.scores import SHORT_HEADERS, case_json
+from signalscore.render.table import Table
 from signalscore.render.tabular import fill, grid, terminal_width, to_json
 from signalscore.rubric import Rubric
 from signalscore.scores import Scored
+
+if TYPE_CHECKING:  # frames are made only for the API: the explain command never imports pandas
+    import pandas as pd
 
 # Level labels can be whole sentences; the terminal table shows their start.
 TERMINAL_LABEL = 44
@@ -29,46 +32,77 @@ def shown_value(status: str, value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def explain_frame(scores: Scores, rubric: Rubric, case: Case, full: bool = False) -> pd.DataFrame:
-    """One case feature by feature: level, its label, signal, weight, points, confidence."""
+def explain_cells(scores: Scores, rubric: Rubric, case: Case, full: bool = False) -> Table:
+    """One case feature by feature: level, its label, signal, weight, points, confidence (a Table: the
+    explain command never imports pandas)."""
     part = scores.of(rubric.id)
     i = part.row(case.id)
-    status = STATUS_WORDS[part.codings.status[i]]
-    confidence = CONFIDENCE_WORDS[part.codings.confidence[i]]
-    rows = []
+    status = STATUS_WORDS[part.codings.status[i]].tolist()
+    confidence = CONFIDENCE_WORDS[part.codings.confidence[i]].tolist()
+    labels = []
     for j, f in enumerate(rubric.features):
-        value = part.codings.value(i, j)
-        label = " ".join((f.scale.label_of(value) or "").split())
-        rows.append(
-            {
-                "feature": f.id,
-                "dimension": f.dimension or "",
-                "value": shown_value(status[j], value),
-                "level": label if full else abbreviate(label, TERMINAL_LABEL),
-                "signal": part.shown_signal[i, j],
-                "weight": part.weight[i, j],
-                "points": part.points[i, j],
-                "confidence": confidence[j] if status[j] == "coded" else "",
-            }
-        )
-    return pd.DataFrame(rows)
+        label = " ".join((f.scale.label_of(part.codings.value(i, j)) or "").split())
+        labels.append(label if full else abbreviate(label, TERMINAL_LABEL))
+    columns: dict[str, list[Any]] = {
+        "feature": [f.id for f in rubric.features],
+        "dimension": [f.dimension or "" for f in rubric.features],
+        "value": [shown_value(s, part.codings.value(i, j)) for j, s in enumerate(status)],
+        "level": labels,
+        "signal": _numbers(part.shown_signal[i]),
+        "weight": _numbers(part.weight[i]),
+        "points": _numbers(part.points[i]),
+        "confidence": [c if s == "coded" else "" for s, c in zip(status, confidence, strict=True)],
+    }
+    return Table.build(columns, dict.fromkeys(NUMBERS, "f"))
 
 
-def grouped(frame: pd.DataFrame, rubric: Rubric, markup: Markup) -> pd.DataFrame:
+def explain_frame(scores: Scores, rubric: Rubric, case: Case, full: bool = False) -> pd.DataFrame:
+    """One case feature by feature: level, its label, signal, weight, points, confidence."""
+    return explain_cells(scores, rubric, case, full).to_frame()
+
+
+NUMBERS = ("signal", "weight", "points")
+
+
+def _numbers(values: np.ndarray) -> list[float | None]:
+    """Numbers as cells: floats, None where missing."""
+    return [None if v != v else v for v in np.asarray(values, dtype=float).tolist()]
+
+
+def _sum(cells: list[float | None], min_count: int = 0) -> float | None:
+    """The sum of the numbers given as pandas sums a column: missing ones count 0; None if fewer than
+    min_count are present."""
+    if sum(c is not None for c in cells) < min_count:
+        return None
+    return float(np.sum(np.asarray([0.0 if c is None else c for c in cells], dtype=float)))
+
+
+def grouped(table: Table, rubric: Rubric, markup: Markup) -> Table:
     """The explain table for reading: features indented under a row per dimension with its weight and points."""
-    text = ["feature", "value", "level", "confidence"]
-    shown = frame.assign(**{c: frame[c].map(markup.escape) for c in text})
+    shown = table.assign(
+        {c: [markup.escape(v) for v in table.column(c)] for c in ("feature", "value", "level", "confidence")}
+    )
+    kept = [i for i, name in enumerate(shown.names) if name != "dimension"]
     if not rubric.dimensions:
-        return shown.drop(columns="dimension")
-    parts = []
+        return shown.pick(kept)
+    rows = shown.rows()
+    at = {name: i for i, name in enumerate(shown.names)}
     penalties = {f.id for f in rubric.features if f.direction == "penalty"}  # their weight is not a share
+    out: list[list[Any]] = []
     for dim in rubric.dimensions:
-        members = shown[frame["dimension"] == dim.id]
-        head: dict[str, Any] = {"feature": markup.strong(markup.escape(dim.id)), "level": markup.escape(dim.label)}
-        support = members[frame.loc[members.index, "feature"].map(penalties.__contains__) == False]  # noqa: E712
-        head |= {"weight": support["weight"].sum(), "points": members["points"].sum(min_count=1)}
-        parts += [pd.DataFrame([head]), members.assign(feature=markup.indent + members["feature"])]
-    return pd.concat(parts, ignore_index=True)[[c for c in frame.columns if c != "dimension"]]
+        members = [
+            (row, f) for row, f in zip(rows, table.column("feature"), strict=True) if row[at["dimension"]] == dim.id
+        ]
+        head: list[Any] = [None] * len(shown.names)
+        head[at["feature"]] = markup.strong(markup.escape(dim.id))
+        head[at["level"]] = markup.escape(dim.label)
+        head[at["weight"]] = _sum([row[at["weight"]] for row, f in members if f not in penalties])
+        head[at["points"]] = _sum([row[at["points"]] for row, _ in members], min_count=1)
+        out.append(head)
+        for row, _ in members:
+            out.append([markup.indent + cell if k == at["feature"] else cell for k, cell in enumerate(row)])
+    columns = [list(c) for c in zip(*out, strict=True)] if out else [[] for _ in shown.names]
+    return Table(shown.names, columns, shown.kinds).pick(kept)
 
 
 def _citation(case: Case, source_id: str, markup: Markup) -> str:
@@ -148,13 +182,21 @@ def explain_json(scores: Scores, rubric: Rubric, case: Case, whose: Mapping[str,
     return to_json({"rubric": rubric.id, "case": data})
 
 
-def explain_table(scores: Scores, rubric: Rubric, case: Case) -> pd.DataFrame:
+def explain_rows(scores: Scores, rubric: Rubric, case: Case) -> Table:
     """One case feature by feature with whole level labels, rationales and evidence: what csv prints."""
-    frame = explain_frame(scores, rubric, case, full=True)
+    table = explain_cells(scores, rubric, case, full=True)
     plain = markup_of("csv")
-    frame["rationale"] = [" ".join((case.coding(f).rationale or "").split()) for f in frame["feature"]]
-    frame["evidence"] = [_quotes(case, f, plain) for f in frame["feature"]]
-    return frame
+    features = table.column("feature")
+    rationales = [" ".join((case.coding(f).rationale or "").split()) for f in features]
+    evidence = [_quotes(case, f, plain) for f in features]
+    return Table(
+        [*table.names, "rationale", "evidence"], [*table.columns, rationales, evidence], [*table.kinds, "O", "O"]
+    )
+
+
+def explain_table(scores: Scores, rubric: Rubric, case: Case) -> pd.DataFrame:
+    """One case feature by feature with whole level labels, rationales and evidence, as a DataFrame."""
+    return explain_rows(scores, rubric, case).to_frame()
 
 
 def _quotes(case: Case, feature_id: str, markup: Markup) -> str:
@@ -173,7 +215,7 @@ def explain_blocks(
 ) -> list[str]:
     """Heading, summary, table and evidence of one case, as blocks of markup in a display format."""
     markup = markup_of(fmt)
-    frame = grouped(explain_frame(scores, rubric, case, full=fmt != "table"), rubric, markup)
+    frame = grouped(explain_cells(scores, rubric, case, full=fmt != "table"), rubric, markup)
     layout = Layout(short=SHORT_HEADERS, shrink=["level"], keys=["feature"])
     table = grid(frame, fmt, precision, width=width, layout=layout, marked=True)
     wrap = width if fmt == "table" else None
@@ -203,6 +245,6 @@ def render_explain(
     if fmt == "json":
         return explain_json(scores, rubric, case, whose)
     if fmt == "csv":
-        return grid(explain_table(scores, rubric, case), "csv")
+        return grid(explain_rows(scores, rubric, case), "csv")
     blocks = explain_blocks(scores, rubric, case, fmt, precision, width or terminal_width(), whose)
     return markup_of(fmt).document(blocks)

@@ -19,7 +19,7 @@ from signalscore.console import spell, spelling_needed
 from signalscore.render.fitting import Draw, Layout, cell_key, fit_table
 from signalscore.render.markup import markup_of
 from signalscore.render.table import NUMBER_KINDS, Table
-from signalscore.safe_text import UNSAFE, one_line
+from signalscore.safe_text import UNSAFE_IN_LINES, one_line
 
 if TYPE_CHECKING:  # (pandas is imported where a frame is made: a warm `score` never needs it)
     import pandas as pd
@@ -103,11 +103,18 @@ def to_json(data: Any) -> str:
     except ValueError:  # rare: bounded inputs keep numbers finite; walk the data only then
         text = _encode(_finite(data), "")
     # json.dumps escapes C0 controls inside strings; a raw newline is the indentation's own.
-    return UNSAFE.sub(lambda m: m.group() if m.group() == "\n" else f"\\u{ord(m.group()):04x}", text + "\n")
+    if text.isascii() and "\x7f" not in text:  # (quick: json escaped every other ASCII control)
+        return text + "\n"
+    return UNSAFE_IN_LINES.sub(lambda m: f"\\u{ord(m.group()):04x}", text + "\n")
+
+
+_SCALARS = frozenset((str, int, float, bool, type(None)))  # what a container of plain values holds, mostly
 
 
 def _nested(value: Any) -> bool:
     items = value.values() if isinstance(value, dict) else value if isinstance(value, list | tuple) else ()
+    if _SCALARS.issuperset(map(type, items)):  # (quick: most containers hold only these)
+        return False
     return any(isinstance(item, dict | list | tuple) for item in items)
 
 
