@@ -169,6 +169,19 @@ def test_new_case_refuses_an_id_a_case_of_the_workspace_already_has(cli: Callabl
     assert cli("new", "case", "alpha-2011", "-r", "demo", cwd=workspace).code == 0
 
 
+def test_new_case_refuses_an_id_a_case_beside_its_output_already_has(cli: Callable[..., Any], workspace: Path) -> None:
+    (workspace / "panel" / "deeper").mkdir(parents=True)
+    shutil.copy(DEMO / "cases" / "alpha-2010.yaml", workspace / "panel" / "a.yaml")
+    run = cli("new", "case", "alpha-2010", "-r", "demo", "-o", "panel/alpha-2010.yaml", cwd=workspace)
+    assert (run.code, run.err.split(": choose")[0]) == (
+        2,
+        "Error: case id 'alpha-2010' is already used by panel/a.yaml",
+    )
+    assert sorted(p.name for p in (workspace / "panel").iterdir()) == ["a.yaml", "deeper"]
+    # the folder's own files only: one below it, or elsewhere outside ./cases, is not looked for
+    assert cli("new", "case", "alpha-2010", "-r", "demo", "-o", "panel/deeper/x.yaml", cwd=workspace).code == 0
+
+
 def test_new_case_cli_prints_without_output(cli: Callable[..., Any]) -> None:
     run = cli("new", "case", "beta-2024", "-r", "rubrics/demo.yaml")
     assert run.code == 0, run.err

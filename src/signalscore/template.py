@@ -156,9 +156,9 @@ def case_template(
 
 
 def file_of_case(case_id: str, folders: Iterable[Path]) -> Path | None:
-    """The first case file below the folders whose id is case_id; a file that does not name it is not parsed,
-    and one that cannot be read or parsed is skipped (validate reports it)."""
-    found = [f for f in folders if f.is_dir()]
+    """The first case file below the folders (or among the files) whose id is case_id; a file that does not
+    name it is not parsed, and one that cannot be read or parsed is skipped (validate reports it)."""
+    found = [f for f in folders if f.is_dir() or f.is_file()]
     for path in yaml_files(found, Scope.of(found))[0]:
         try:
             text = read_limited(path, MAX_BYTES).decode("utf-8-sig")

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from signalscore.cli import FollowLinks, OutputOpt, RubricsDir, app, emit, guard
+from signalscore.inputs import SUFFIXES
 
 new_app = typer.Typer(help="Start a new file from a template.", no_args_is_help=True)
 app.add_typer(new_app, name="new")
@@ -21,6 +22,13 @@ def _schema_hint(output: Path | None) -> str:
         if (parent / "schemas" / "case.schema.json").is_file():
             return Path(os.path.relpath(parent / "schemas" / "case.schema.json", folder)).as_posix()
     return "../schemas/case.schema.json"
+
+
+def _beside(output: Path | None) -> list[Path]:
+    """The YAML files in the folder a new file goes to (not below it: that may be the whole workspace)."""
+    if output is None or not output.parent.is_dir():
+        return []
+    return sorted(p for p in output.parent.iterdir() if p.suffix in SUFFIXES and p.is_file())
 
 
 @new_app.command("case")
@@ -47,7 +55,8 @@ def new_case(
         from signalscore.template import case_template, refuse_used_id
 
         if output is None or not output.exists():  # else refused below as a file that exists
-            refuse_used_id(case_id, [Path("cases")])  # the workspace's cases, as every command reads them
+            # the workspace's cases, as every command reads them, and those in the folder of the new file
+            refuse_used_id(case_id, [Path("cases"), *_beside(output)])
         chosen = next(
             iter(load([], rubric=rubric, rubrics_dir=rubrics_dir, follow_links=follow_links).rubrics.values())
         )
