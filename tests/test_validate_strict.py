@@ -148,3 +148,39 @@ def test_warnings_of_many_files_are_said_once_each_in_file_and_line_order(
     assert run.code == 0
     assert run.err.splitlines()[:-2] == shown
     assert run.err.splitlines()[-1] == f"{len(expected)} warning(s); --strict makes them errors"
+
+
+ANCHORED = (
+    "cases/beta-2011.yaml:3:8: title: warning: '&Co' before the value is a YAML anchor, not text, so the value"
+    " reads 'Beta, well supported': if the '&' belongs to the value, put the whole value in quotes"
+    " (anchor-before-value)"
+)
+
+
+def test_an_anchor_before_a_prose_value_is_a_warning_every_run_said_once_and_an_error_under_strict(
+    cli: Callable[..., Any], workspace: Path
+) -> None:
+    case = workspace / "cases" / "beta-2011.yaml"
+    text = SUPPORTED.replace("title: Beta", "title: &Co Beta").replace('quote: "we endorse"', "quote: *Co")
+    case.write_text(text, encoding="utf-8")  # the alias repeats the value: said once, where it is written
+    for _ in range(2):  # the second run reads the case from the cache: the warning is kept there
+        run = cli("validate", cwd=workspace)
+        assert run.code == 0
+        assert run.err.splitlines() == [
+            ANCHORED,
+            "ok: 1 rubric(s) and 1 case(s) valid",
+            "1 warning(s); --strict makes them errors",
+        ]
+    score = cli("score", cwd=workspace)  # every command says that text was lost, not only validate
+    assert score.code == 0 and score.err.splitlines() == [ANCHORED]
+    strict = cli("validate", "--strict", cwd=workspace)
+    assert strict.code == 1
+    assert strict.err.splitlines() == [ANCHORED.replace(": warning: ", ": "), "1 problem found"]
+
+
+def test_an_ampersand_inside_a_value_or_quotes_is_no_anchor(cli: Callable[..., Any], workspace: Path) -> None:
+    case = workspace / "cases" / "beta-2011.yaml"
+    text = SUPPORTED.replace("title: Beta, well supported", "title: 'Beta & Co, &x well supported'")
+    case.write_text(text.replace('quote: "we endorse"', "quote: we & they endorse"), encoding="utf-8")
+    run = cli("validate", "--strict", cwd=workspace)
+    assert (run.code, run.err) == (0, "ok: 1 rubric(s) and 1 case(s) valid\n")

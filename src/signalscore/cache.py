@@ -44,7 +44,7 @@ from signalscore.case import Case
 from signalscore.document import Document, parse_file
 from signalscore.errors import Issue, Problem
 from signalscore.stored import StoredCase, head_json
-from signalscore.syntax_hints import COMMENT_RULE
+from signalscore.syntax_hints import LOST_TEXT
 
 CACHE_DIR = ".signalscore-cache"
 ENV_OFF = "SIGNALSCORE_NO_CACHE"
@@ -53,6 +53,7 @@ MAX_ENTRIES = 1 << 30  # bytes of the entries file
 ENTRIES = "entries"
 WHOLES = "cases"
 FIELDS = 4  # after the file name: key, lints, head, and the whole case (in the entries file: where it is)
+_LOST_TEXT = tuple(rule.encode() for rule in LOST_TEXT)  # lints every command prints
 _GITIGNORE = b"# Automatically created by signalscore.\n*\n"
 _CACHEDIR_TAG = b"Signature: 8a477f597d28d172789f06886806bc55\n# This is a signalscore cache folder.\n"
 
@@ -152,7 +153,7 @@ def decode(
     if key is not None and stored_key != key_text(key):
         return None
     try:
-        wanted = lints == b"[]" or lint or COMMENT_RULE.encode() in lints
+        wanted = lints == b"[]" or lint or any(rule in lints for rule in _LOST_TEXT)
         found = ([] if lints == b"[]" else _lints(json.loads(lints), path)) if wanted else None
         case = StoredCase.of(head, whole if wholes is None else wholes.reader(whole))
     except (ValueError, TypeError, RecursionError):

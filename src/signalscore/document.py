@@ -14,7 +14,7 @@ from signalscore.errors import EXCERPT, Issue, Loc, Problem, excerpt
 from signalscore.inputs import MAX_BYTES as MAX_BYTES
 from signalscore.inputs import Unreadable, read_limited
 from signalscore.messages import yaml_syntax
-from signalscore.syntax_hints import PROSE, comment_after
+from signalscore.syntax_hints import PROSE, anchor_before, comment_after
 from signalscore.yaml_core import CoreLoader as _Loader
 from signalscore.yaml_core import construct
 
@@ -147,9 +147,11 @@ class _Builder:
         value, refusal = _construct(node)
         if refusal:
             return self._damaged(node, loc, refusal)
-        if loc and loc[-1] in PROSE and (lost := comment_after(self.lines, node, value)):
-            line, column, message = lost
-            self.problems.append(Problem(self.doc.path, line, column, dotted(loc), message, "warning"))
+        if loc and loc[-1] in PROSE and self.alias is None:  # (once, where the value is written, not at aliases)
+            for lost in (comment_after(self.lines, node, value), anchor_before(self.lines, node, value)):
+                if lost:
+                    line, column, message = lost
+                    self.problems.append(Problem(self.doc.path, line, column, dotted(loc), message, "warning"))
         return value
 
     def _mapping(self, node: MappingNode, loc: Loc) -> dict[Any, Any]:

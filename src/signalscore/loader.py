@@ -27,12 +27,13 @@ from signalscore.messages import closest, expected, found, hint, meant, neither,
 from signalscore.parallel import Parsed, jobs, parse_files
 from signalscore.partial import partial
 from signalscore.rubric import Rubric, rubric_issues
-from signalscore.syntax_hints import COMMENT_RULE
+from signalscore.syntax_hints import LOST_TEXT
 
 if TYPE_CHECKING:
     from signalscore.codings import Codings
 
 M = TypeVar("M", bound=BaseModel)
+LOST_ENDINGS = tuple(f"({rule})" for rule in LOST_TEXT)  # how the warnings that text was lost end
 
 
 @dataclass
@@ -391,9 +392,7 @@ def _assign(checked: _Checked[Case], corpus: Corpus, parsed: _Parsed, override: 
         if checked.lints is not None:
             corpus.lints[key_of(case)] = checked.lints
     differs = override is not None and override.id != case.rubric
-    cut = [
-        p for p in checked.lints or [] if p.message.endswith(f"({COMMENT_RULE})")
-    ]  # text lost: every command says so
+    cut = [p for p in checked.lints or [] if p.message.endswith(LOST_ENDINGS)]  # text lost: every command says so
     check = parsed.checks.get((id(rubric), differs))
     if check is None:
         check = parsed.checks[id(rubric), differs] = CodingCheck(rubric, override=differs)

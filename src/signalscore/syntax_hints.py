@@ -168,3 +168,24 @@ def comment_after(lines: list[str], node: ScalarNode, value: object) -> tuple[in
         f" put the whole value in quotes ({COMMENT_RULE})"
     )
     return end.line + 1, found.end(), message
+
+
+ANCHOR_RULE = "anchor-before-value"
+_ANCHOR = re.compile(r"&[^ \t\r\n,\[\]{}]*")
+# Warnings that text of a value was lost: every command prints them, not only validate.
+LOST_TEXT = (COMMENT_RULE, ANCHOR_RULE)
+
+
+def anchor_before(lines: list[str], node: ScalarNode, value: object) -> tuple[int, int, str] | None:
+    """Line, column and a message when a value starts with a YAML anchor (`title: &Co report` reads 'report',
+    `&Co` naming it for an alias); None otherwise."""
+    start = node.start_mark
+    line = lines[start.line] if start.line < len(lines) else ""
+    found = _ANCHOR.match(line, start.column)
+    if found is None:
+        return None
+    message = (
+        f"{excerpt(found.group())} before the value is a YAML anchor, not text, so the value reads"
+        f" {excerpt(value)}: if the '&' belongs to the value, put the whole value in quotes ({ANCHOR_RULE})"
+    )
+    return start.line + 1, start.column + 1, message
