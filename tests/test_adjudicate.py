@@ -51,6 +51,28 @@ def test_an_unknown_both_coders_explained_is_kept_with_their_reasons(tmp_path: P
     assert drafted["codings"]["meetings"]["rationale"] == "ana: ana found no count | ben: ben found no count"
 
 
+def test_a_header_field_the_codings_differ_on_is_shown_and_left_for_the_adjudicator(tmp_path: Path) -> None:
+    rubric = load([], rubric=str(CODERS / "rubrics" / "demo.yaml")).rubrics["demo"]
+    base = yaml.safe_load((CODERS / "cases" / "alpha-2010.ana.yaml").read_text(encoding="utf-8"))
+    base.pop("episode", None)
+    said = {"ana": {"summary": "Ana's account.", "title": "Alpha backs Beta"}, "ben": {"summary": "Ben's account."}}
+    codings = {coder: Case.model_validate({**base, "coder": coder, **said[coder]}) for coder in ("ana", "ben")}
+    codings["ben"] = codings["ben"].model_copy(update={"episode": "the 2010 crisis"})
+    text = draft(codings, rubric, "cleo")
+    drafted = yaml.safe_load(text)
+    assert "summary" not in drafted and "episode" not in drafted  # optional: for the adjudicator to write
+    assert drafted["title"] == "Alpha backs Beta" and drafted["sender"] == base["sender"]  # required: the first's
+    lines = text.splitlines()
+    at = lines.index("# DISAGREEMENT on summary: settle it, then write `summary:` here or leave it out.")
+    assert lines[at + 1 : at + 3] == ["# ana: Ana's account.", "# ben: Ben's account."]
+    assert "# DISAGREEMENT on title: settle it, then replace the first coding's, written here." in lines
+    assert "# ana: (none)" in lines and "# ben: the 2010 crisis" in lines
+    path = tmp_path / "x.yaml"
+    path.write_text(text, encoding="utf-8")
+    doc, problems = parse_file(path)
+    assert problems == [] and validate_model(Case, doc)[1] == []
+
+
 def test_adjudicate_refuses_to_overwrite_and_to_readjudicate(cli: Callable[..., Run], tmp_path: Path) -> None:
     target = tmp_path / "draft.yaml"
     target.write_text("mine\n", encoding="utf-8")

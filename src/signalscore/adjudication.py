@@ -12,6 +12,7 @@ from signalscore.safe_text import UNSAFE, one_line
 from signalscore.yaml_core import dump
 
 HEADER_KEYS = ("id", "rubric", "title", "sender", "recipient", "episode", "period", "summary")
+REQUIRED = frozenset(("id", "rubric", "title", "sender", "recipient"))  # the others may be left out
 
 
 def _dump(data: Any, indent: int = 0) -> list[str]:
@@ -81,19 +82,44 @@ def _sources(cases: Sequence[Case]) -> list[Source]:
     return list(found.values())
 
 
+def _header(codings: Mapping[str, Case]) -> list[str]:
+    """The header fields the codings agree on; where they differ (a summary, say: each coder writes their own),
+    every coding's value as comments, and the field left out for the adjudicator to write, or if required the
+    first coding's, so that the draft validates as written."""
+    heads = {coder: case.model_dump(mode="json", include=set(HEADER_KEYS)) for coder, case in codings.items()}
+    lines: list[str] = []
+    for key in HEADER_KEYS:
+        values = {coder: head.get(key) for coder, head in heads.items()}
+        first = next(iter(values.values()))
+        if all(value == first for value in values.values()):
+            lines += _dump({key: first}) if first is not None else []
+            continue
+        then = "replace the first coding's, written here" if key in REQUIRED else f"write `{key}:` here or leave it out"
+        lines.append(_comment(f"DISAGREEMENT on {key}: settle it, then {then}.", 0))
+        lines += [_comment(f"{coder}: {_word(_plain(value))}", 0) for coder, value in values.items()]
+        lines += _dump({key: first}) if key in REQUIRED else []
+    return lines
+
+
+def _plain(value: object) -> object:
+    """A header value as a comment shows it: a period as its dates, nothing as (none)."""
+    if isinstance(value, dict):
+        return " to ".join(str(v) for v in value.values())
+    return "(none)" if value is None else value
+
+
 def draft(codings: Mapping[str, Case], rubric: Rubric, adjudicator: str | None = None) -> str:
     """The text of a draft adjudicated case of one id's independent codings (by coder, two or more)."""
     if adjudicator in codings:
         raise UsageError(f"--coder {adjudicator!r} coded this case: the adjudicated file needs another name")
     cases = list(codings.values())
     first = cases[0]
-    head = first.model_dump(mode="json", include=set(HEADER_KEYS), exclude_none=True)
     lines = [
         one_line(
             f"# A draft adjudication of case {first.id} by {', '.join(codings)} (made by signalscore adjudicate)."
         ),
         "# Agreed codings are filled in; each disagreement is `unknown` with every coding beside it.",
-        *_dump({k: head[k] for k in HEADER_KEYS if k in head}),
+        *_header(codings),
         *(_dump({"coder": adjudicator}) if adjudicator else ["# coder: WHO-ADJUDICATED"]),
         *_dump({"adjudicates": list(codings)}),
     ]
