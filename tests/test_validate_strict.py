@@ -90,31 +90,6 @@ def test_errors_still_fail_without_strict(cli: Callable[..., Any], workspace: Pa
 COMMENTED = "cases/beta-2011.yaml:15:27: codings.endorse.evidence.0.quote: warning: the text after ' #' is a comment, "
 
 
-def test_a_comment_after_a_plain_quote_is_a_warning_every_run_and_an_error_under_strict(
-    cli: Callable[..., Any], workspace: Path
-) -> None:
-    case = workspace / "cases" / "beta-2011.yaml"
-    text = SUPPORTED.replace('{source: s1, quote: "we endorse"}', "source: s1\n        quote: held talks #1 priority")
-    case.write_text(text, encoding="utf-8")
-    expected = (
-        COMMENTED + "so the value reads 'held talks': if the '#' belongs to the value, put the whole value in quotes "
-        "(comment-after-value)"
-    )
-    for _ in range(2):  # the second run reads the case from the cache: the warning is kept there
-        run = cli("validate", cwd=workspace)
-        assert run.code == 0
-        assert run.err.splitlines() == [
-            expected,
-            "ok: 1 rubric(s) and 1 case(s) valid",
-            "1 warning(s); --strict makes them errors",
-        ]
-    score = cli("score", cwd=workspace)  # every command says that text was lost, not only validate
-    assert score.code == 0 and score.err.splitlines() == [expected]
-    strict = cli("validate", "--strict", cwd=workspace)
-    assert strict.code == 1
-    assert strict.err.splitlines() == [expected.replace(": warning: ", ": "), "1 problem found"]
-
-
 def test_a_quoted_hash_or_one_inside_a_word_is_no_comment(cli: Callable[..., Any], workspace: Path) -> None:
     case = workspace / "cases" / "beta-2011.yaml"
     text = SUPPORTED.replace('quote: "we endorse"', 'quote: "held talks #1 priority", note: issue#1').replace(
@@ -157,25 +132,40 @@ ANCHORED = (
 )
 
 
-def test_an_anchor_before_a_prose_value_is_a_warning_every_run_said_once_and_an_error_under_strict(
-    cli: Callable[..., Any], workspace: Path
+LOST = [  # (what the case file says instead, the warning)
+    (
+        ('{source: s1, quote: "we endorse"}', "source: s1\n        quote: held talks #1 priority"),
+        COMMENTED + "so the value reads 'held talks': if the '#' belongs to the value, put the whole value in quotes "
+        "(comment-after-value)",
+    ),
+    (  # the alias repeats the value: said once, where it is written
+        ("title: Beta", "title: &Co Beta", 'quote: "we endorse"', "quote: *Co"),
+        ANCHORED,
+    ),
+]
+
+
+@pytest.mark.parametrize(("edits", "expected"), LOST, ids=["comment", "anchor"])
+def test_text_lost_from_a_value_is_a_warning_every_run_by_every_command_and_an_error_under_strict(
+    cli: Callable[..., Any], workspace: Path, edits: tuple[str, ...], expected: str
 ) -> None:
-    case = workspace / "cases" / "beta-2011.yaml"
-    text = SUPPORTED.replace("title: Beta", "title: &Co Beta").replace('quote: "we endorse"', "quote: *Co")
-    case.write_text(text, encoding="utf-8")  # the alias repeats the value: said once, where it is written
+    text = SUPPORTED
+    for old, new in zip(edits[::2], edits[1::2], strict=True):
+        text = text.replace(old, new)
+    (workspace / "cases" / "beta-2011.yaml").write_text(text, encoding="utf-8")
     for _ in range(2):  # the second run reads the case from the cache: the warning is kept there
         run = cli("validate", cwd=workspace)
         assert run.code == 0
         assert run.err.splitlines() == [
-            ANCHORED,
+            expected,
             "ok: 1 rubric(s) and 1 case(s) valid",
             "1 warning(s); --strict makes them errors",
         ]
     score = cli("score", cwd=workspace)  # every command says that text was lost, not only validate
-    assert score.code == 0 and score.err.splitlines() == [ANCHORED]
+    assert score.code == 0 and score.err.splitlines() == [expected]
     strict = cli("validate", "--strict", cwd=workspace)
     assert strict.code == 1
-    assert strict.err.splitlines() == [ANCHORED.replace(": warning: ", ": "), "1 problem found"]
+    assert strict.err.splitlines() == [expected.replace(": warning: ", ": "), "1 problem found"]
 
 
 def test_an_ampersand_inside_a_value_or_quotes_is_no_anchor(cli: Callable[..., Any], workspace: Path) -> None:
