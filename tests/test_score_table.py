@@ -83,3 +83,16 @@ def test_a_warm_score_never_imports_pandas(tmp_path: Path) -> None:
     assert (workspace / ".signalscore-cache" / "entries").exists()
     warm = subprocess.run([sys.executable, "-c", WITHOUT_PANDAS, "score"], cwd=workspace, env=env, capture_output=True)
     assert (warm.returncode, warm.stdout) == (0, first.stdout)
+
+
+def test_the_explain_frame_of_a_case_with_no_coded_feature_keeps_its_numbers_floats() -> None:
+    from signalscore.case import Case
+    from signalscore.render import explain_frame
+
+    rubric = load_rubric(ROOT / "rubrics" / "support-signals.yaml")
+    head = {"id": "x", "rubric": rubric.id, "title": "t", "sender": "a", "recipient": "b"}
+    case = Case.model_validate({**head, "codings": {f.id: "unknown" for f in rubric.features}})
+    scores = score_rubric(rubric, codings_frame(rubric, [case]), cases_frame(rubric, [case]))
+    frame = explain_frame(scores, rubric, case)
+    assert [str(frame[c].dtype) for c in ("signal", "weight", "points")] == ["float64"] * 3
+    assert frame["signal"].isna().all() and list(frame["feature"]) == [f.id for f in rubric.features]

@@ -58,7 +58,13 @@ def explain_cells(scores: Scores, rubric: Rubric, case: Case, full: bool = False
 
 def explain_frame(scores: Scores, rubric: Rubric, case: Case, full: bool = False) -> pd.DataFrame:
     """One case feature by feature: level, its label, signal, weight, points, confidence."""
-    return explain_cells(scores, rubric, case, full).to_frame()
+    return _frame(explain_cells(scores, rubric, case, full))
+
+
+def _frame(table: Table) -> pd.DataFrame:
+    """The table as a DataFrame, its numbers floats (NaN where missing) even where none is present."""
+    frame = table.to_frame()
+    return frame.astype(dict.fromkeys(NUMBERS, float))
 
 
 NUMBERS = ("signal", "weight", "points")
@@ -196,7 +202,7 @@ def explain_rows(scores: Scores, rubric: Rubric, case: Case) -> Table:
 
 def explain_table(scores: Scores, rubric: Rubric, case: Case) -> pd.DataFrame:
     """One case feature by feature with whole level labels, rationales and evidence, as a DataFrame."""
-    return explain_rows(scores, rubric, case).to_frame()
+    return _frame(explain_rows(scores, rubric, case))
 
 
 def _quotes(case: Case, feature_id: str, markup: Markup) -> str:
