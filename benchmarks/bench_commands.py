@@ -123,7 +123,8 @@ def new_rubric(root: Path) -> None:
 
 def bench_size(root: Path, n: int, repeats: int, chosen: list[str], results: Results, out: Path) -> None:
     """Every chosen command and the floor, in rounds: each round runs each once, so that a slow spell of the
-    machine (a busy disk, another process) falls on every command alike rather than on one command's runs."""
+    machine (a busy disk, another process) falls on every command alike rather than on one command's runs, and
+    each round starts one command later than the one before, so that no command always follows the same one."""
     corpus = synthetic.write_corpus(root, n, seed=1)
     new_rubric(root)
     cases = corpus.cases_dir.name
@@ -132,8 +133,11 @@ def bench_size(root: Path, n: int, repeats: int, chosen: list[str], results: Res
         args, env, fresh = COMMANDS[name]
         plan[name] = ([*cli(), *(a.format(cases=cases, out=out) for a in args)], env, fresh)
     runs: dict[str, list[Run]] = {name: [] for name in plan}
+    names = list(plan)
     for turn in range(1, repeats + 1):
-        for name, (command, env, fresh) in plan.items():
+        shift = (turn - 1) % len(names)  # each round starts one command later: no command always runs after another
+        for name in names[shift:] + names[:shift]:
+            command, env, fresh = plan[name]
             say(f"{n:,} cases, round {turn} of {repeats}: {name}")
             if fresh:
                 shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
