@@ -42,9 +42,9 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[Parses]:
     seen: Parses = []
     real = loader.parse_files
 
-    def watched(paths: Any, n_jobs: int = 1) -> Any:
+    def watched(paths: Any, n_jobs: int = 1, said: bool = False) -> Any:
         seen.extend(str(p) for p in paths)
-        return real(paths, n_jobs)
+        return real(paths, n_jobs, said)
 
     monkeypatch.setattr(loader, "parse_files", watched)
     yield seen

@@ -179,7 +179,9 @@ def test_the_cache_keeps_coders_and_adjudication(work: Path, monkeypatch: pytest
     fresh = load([Path("cases")], cache=True)
     parsed: list[str] = []
     real = loader.parse_files
-    monkeypatch.setattr(loader, "parse_files", lambda paths, n=1: parsed.extend(map(str, paths)) or real(paths, n))
+    monkeypatch.setattr(
+        loader, "parse_files", lambda paths, n=1, said=False: parsed.extend(map(str, paths)) or real(paths, n, said)
+    )
     cached = load([Path("cases")], cache=True)
     assert parsed == ["rubrics/demo.yaml"]  # every case from the cache (rubrics are not cached)
     assert [c.model_dump() for c in cached.cases] == [c.model_dump() for c in fresh.cases]

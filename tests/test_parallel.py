@@ -77,16 +77,18 @@ def test_the_pool_returns_every_file_in_order(tmp_path: Path, monkeypatch: pytes
     files = sorted((root / "cases").iterdir())
     serial = list(parallel.parse_files(files))
     pooled = list(parallel.parse_files(files, 2))
-    assert len(pooled) == len(serial) == len(files)
+    said = list(parallel.parse_files(files, 2, said=True))
+    assert len(pooled) == len(serial) == len(said) == len(files)
     entries = 0
-    for path, (doc, problems), (got, more) in zip(files, serial, pooled, strict=True):
+    for path, (doc, problems), (got, more, *text), told in zip(files, serial, pooled, said, strict=True):
         if isinstance(got, bytes):  # a clean case file: validated in the worker, sent as its cache entry
             entries += 1
             assert not any(f"-{kind}" in path.name for kind in ALONE)
             stored = cache.decode(got.rstrip(b"\n").split(b"\t", cache.FIELDS)[1:], None, str(path))
-            assert stored is not None and stored.doc.path == str(path)
+            assert stored is not None and stored.doc.path == str(path) and stored.lints is not None
             assert stored.case == Case.model_validate(doc.data)
-            assert isinstance(more, bool)
+            assert isinstance(more, bool) and text == [None]  # its warnings as text only when asked
+            assert told[2] == "".join(f"{p}\n" for p in stored.lints)  # (an entry keeps them in order)
         else:
             assert any(f"-{kind}" in path.name for kind in ALONE)
             assert (got.path, got.data, got.values, got.keys, more) == (
@@ -97,3 +99,37 @@ def test_the_pool_returns_every_file_in_order(tmp_path: Path, monkeypatch: pytes
                 problems,
             )
     assert entries == sum(not any(f"-{kind}" in f.name for kind in ALONE) for f in files) > 40
+    assert sum(bool(told[2]) for told in said if isinstance(told[0], bytes)) > 40  # most have warnings
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_validate_warns_alike_from_a_pool_one_process_and_the_cache(
+    tmp_path: Path, cli: Any, monkeypatch: pytest.MonkeyPatch, strict: bool
+) -> None:
+    """The workers write each clean file's warnings out as validate prints them; the same text, in the same
+    order, as one process or the cache gives, with the loader's own warnings (a value cut short, said by every
+    command) merged in their places once, and file names escaped."""
+    root = many(tmp_path / "ws", False)
+    cut = root / "cases" / "c01-ok.yaml"
+    cut.write_text(cut.read_text().replace("title: Alpha backs Beta, 2014", "title: Talks #2 in Beta"))
+    (root / "cases" / "c02-ok.yaml").rename(root / "cases" / "c02\x1b[31m.yaml")
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # files written just now are kept, so the third run reads the cache
+    runs = []
+    for jobs, flags in (("1", ["--no-cache"]), ("2", ["--no-cache"]), ("2", []), ("2", [])):
+        monkeypatch.setenv("SIGNALSCORE_JOBS", jobs)
+        shutil.rmtree(root / cache.CACHE_DIR / "validate", ignore_errors=True)  # no verdict replayed
+        run = cli("validate", *flags, *["--strict"] * strict, cwd=root)
+        runs.append((run.code, run.out, run.err))
+    assert runs[1:] == [runs[0]] * 3
+    lines = runs[0][2].splitlines()
+    if strict:
+        assert runs[0][0] == 1 and not any(": warning: " in line for line in lines)
+    else:
+        assert runs[0][0] == 0 and lines[-2].startswith("ok: 1 rubric(s) and 63 case(s)")
+        warnings = lines[:-2]
+        assert lines[-1] == f"{len(warnings)} warning(s); --strict makes them errors" and len(warnings) > 60
+        assert sum("(comment-after-value)" in line for line in warnings) == 1  # once, though two say it
+        assert any(line.startswith("cases/c02\\x1b[31m.yaml:") for line in warnings)
+        assert not any("\x1b" in line for line in lines)
+        order = [(w.split(":")[0], int(w.split(":")[1]), int(w.split(":")[2])) for w in warnings]
+        assert order == sorted(order)

@@ -42,7 +42,7 @@ from typing import Any
 
 from signalscore.case import Case
 from signalscore.document import Document, parse_file
-from signalscore.errors import Issue, Problem
+from signalscore.errors import IN_ORDER, Issue, Problem
 from signalscore.stored import StoredCase, head_json
 from signalscore.syntax_hints import LOST_TEXT
 
@@ -134,10 +134,10 @@ def key_text(key: Key) -> bytes:
 
 
 def encode(name: str, key: Key, case: Case, lints: Iterable[Problem]) -> bytes:
-    """One entry, a line: the file's name, its key, its located lint warnings, the case's header and cells
+    """One entry, a line: the file's name, its key, its located lint warnings (in order), the case's header and cells
     (signalscore.stored) and the case's fields as given (unset ones left out, so that defaults stay
     defaults), separated by tabs (JSON escapes any in a value)."""
-    rows = [[p.line, p.column, p.where, p.message] for p in lints]
+    rows = [[p.line, p.column, p.where, p.message] for p in sorted(lints, key=IN_ORDER)]
     parts = (json.dumps(name).encode("ascii"), key_text(key), json.dumps(rows).encode("ascii"), head_json(case))
     return b"\t".join((*parts, case.model_dump_json(exclude_unset=True).encode("utf-8"))) + b"\n"
 

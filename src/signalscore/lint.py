@@ -103,11 +103,33 @@ def lint_case(case: Case) -> list[Issue]:
 
 def lint(corpus: Corpus) -> list[Problem]:
     """Every warning of the loaded cases, located in their files."""
-    problems: list[Problem] = []
+    return sorted((p for case in corpus.cases for p in _problems(corpus, case)), key=IN_ORDER)
+
+
+def _problems(corpus: Corpus, case: Case) -> list[Problem]:
+    """The lint warnings of one case: as found while loading, or found now (its file read again for places)."""
+    if key_of(case) in corpus.lints:  # found while loading, from the document already parsed
+        return corpus.lints[key_of(case)]
+    if issues := lint_case(case):  # a corpus loaded without lint: read the positions again
+        doc, _ = parse_file(Path(corpus.file_of(case)))
+        return [doc.problem(issue) for issue in issues]
+    return []
+
+
+def lint_text(corpus: Corpus) -> str:
+    """Every warning of a load (the loader's and the rules'), each once, in order, a line each: what validate
+    prints. A file whose warnings a parsing worker wrote out (load with lint="text") is taken as written,
+    unless a warning of the loader's is among them."""
+    found: dict[str, list[Problem]] = {}
+    for problem in corpus.warnings:
+        found.setdefault(problem.path, []).append(problem)
+    blocks: dict[str, str] = {}
     for case in corpus.cases:
-        if key_of(case) in corpus.lints:  # found while loading, from the document already parsed
-            problems += corpus.lints[key_of(case)]
-        elif issues := lint_case(case):  # a corpus loaded without lint: read the positions again
-            doc, _ = parse_file(Path(corpus.file_of(case)))
-            problems += [doc.problem(issue) for issue in issues]
-    return sorted(problems, key=IN_ORDER)
+        path = str(corpus.file_of(case))
+        if path in corpus.said and path not in found:
+            blocks[path] = corpus.said[path]
+        else:
+            found.setdefault(path, []).extend(_problems(corpus, case))
+    for path, problems in found.items():
+        blocks[path] = "".join(f"{p}\n" for p in sorted(set(problems), key=IN_ORDER))
+    return "".join(blocks[path] for path in sorted(blocks))  # (a problem's path comes first in its order)

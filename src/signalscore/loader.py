@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -17,14 +17,14 @@ from signalscore.cache import key_of as key_of_file
 from signalscore.case import Case, CodingCheck, case_issues
 from signalscore.coders import Key, choose, group_issues, key_of
 from signalscore.document import Document, parse_file
-from signalscore.errors import InputError, Issue, Loc, Problem, UsageError, excerpt
+from signalscore.errors import IN_ORDER, InputError, Issue, Loc, Problem, UsageError, excerpt
 from signalscore.inputs import Scope
 from signalscore.inputs import yaml_files as yaml_files
 from signalscore.lint import lint_case
 from signalscore.mapping import Mapping, mapping_issues
 from signalscore.mapping import rubric_issues as mapping_rubric_issues
 from signalscore.messages import closest, expected, found, hint, meant, neither, unknown_key
-from signalscore.parallel import Parsed, jobs, parse_files
+from signalscore.parallel import Clean, Parsed, jobs, parse_files
 from signalscore.partial import partial
 from signalscore.rubric import Rubric, rubric_issues
 from signalscore.syntax_hints import LOST_TEXT
@@ -48,6 +48,9 @@ class Corpus:
     warnings: list[Problem] = field(default_factory=list)
     rubrics_dir: Path = Path("rubrics")
     lints: dict[Key, list[Problem]] = field(default_factory=dict)  # when loaded with lint or cache
+    # With lint="text": the warnings of each clean case file a parsing worker read, as validate prints them,
+    # by file name (then in `lints` only if one of them is a value cut short: see signalscore.lint.lint_text).
+    said: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what the choice of codings warns about (see scored)
     whose: dict[str, str] = field(default_factory=dict)  # row label -> whose coding, for ids coded several times
     source: Corpus | None = None  # the loaded corpus a scored one was chosen from (every coder's coding)
@@ -198,6 +201,7 @@ class _Checked(Generic[M]):
     doc: Document
     errors: list[Loc]
     lints: list[Problem] | None = None  # lint warnings, located, of a clean case when asked for
+    said: str | None = None  # those warnings as validate prints them, if a parsing worker wrote them out
 
     @property
     def valid(self) -> bool:
@@ -224,7 +228,7 @@ class _Parsed:
     read: list[Path] = field(default_factory=list)
     paths: dict[str, Path] = field(default_factory=dict)  # the files read, by name (see _assign)
     cache: Cache | None = None
-    lint: bool = False
+    lint: bool | Literal["text"] = False
     parallel: bool = False
     checks: dict[tuple[int, bool], CodingCheck] = field(default_factory=dict)  # by rubric (its id()), override
 
@@ -261,10 +265,11 @@ def _take(doc: Document, problems: list[Problem], parsed: _Parsed) -> None:
     parsed.problems += problems + found
 
 
-def inspect_file(path: str) -> Parsed | tuple[bytes, bool]:
+def inspect_file(path: str, said: bool = False) -> Parsed | Clean:
     """What a parsing worker sends for a file: a case file without any problem of its own as its cache entry,
-    validated and linted (and whether the cache may keep it: unchanged while read, and not racy); any
-    other file as its document and problems, for the loader to check in order."""
+    validated and linted, whether the cache may keep it (unchanged while read, and not racy) and, if `said`,
+    its warnings as `validate` prints them; any other file as its document and problems, for the loader to
+    check in order."""
     key, started = key_of_file(path), time.time_ns()
     doc, problems = parse_file(Path(path))
     if key is None or not doc.built or () in doc.damaged or kind_of(doc.data) != "case":
@@ -274,14 +279,17 @@ def inspect_file(path: str) -> Parsed | tuple[bytes, bool]:
         return doc, problems
     lints = problems + [doc.problem(issue) for issue in lint_case(case.item)]
     keep = key_of_file(path) == key and max(key[3], key[4]) <= started - RACY_NS
-    return encode(path, key, case.item, lints), keep
+    text = "".join(f"{p}\n" for p in sorted(set(lints), key=IN_ORDER)) if said else None
+    return encode(path, key, case.item, lints), keep, text
 
 
-def _entry(path: Path, entry: bytes, keep: bool, parsed: _Parsed) -> None:
-    """A clean case file as a worker sent it (see inspect_file)."""
-    stored = decode(entry.rstrip(b"\n").split(b"\t", FIELDS)[1:], None, str(path), lint=parsed.lint)
+def _entry(path: Path, entry: bytes, keep: bool, said: str | None, parsed: _Parsed) -> None:
+    """A clean case file as a worker sent it (see inspect_file): its warnings read back from the entry only
+    if they are wanted as problems, or if one is a value cut short (which every command reports)."""
+    lint = parsed.lint is True or (parsed.lint == "text" and said is None)
+    stored = decode(entry.rstrip(b"\n").split(b"\t", FIELDS)[1:], None, str(path), lint=lint)
     assert stored is not None  # made by this build a moment ago
-    parsed.cases.append(_Checked(stored.case, stored.doc, [], stored.lints))
+    parsed.cases.append(_Checked(stored.case, stored.doc, [], stored.lints, said))
     if parsed.cache and keep:
         parsed.cache.adopt(str(path), entry)
 
@@ -291,16 +299,16 @@ def _read(files: Sequence[Path], parsed: _Parsed) -> None:
     cache = parsed.cache
     stored: list[Stored | None] = [None] * len(files)
     if cache:
-        stored = [cache.get(str(path), lint=parsed.lint) for path in files]
+        stored = [cache.get(str(path), lint=bool(parsed.lint)) for path in files]
     misses = [path for path, hit in zip(files, stored, strict=True) if hit is None]
-    fresh = iter(parse_files(misses, jobs(len(misses)) if parsed.parallel else 1))
+    fresh = iter(parse_files(misses, jobs(len(misses)) if parsed.parallel else 1, said=parsed.lint == "text"))
     for path, hit in zip(files, stored, strict=True):
         parsed.read.append(path)
         parsed.paths[str(path)] = path
         if hit is not None:
             parsed.cases.append(_Checked(hit.case, hit.doc, [], hit.lints))
         elif isinstance(got := next(fresh), tuple) and isinstance(got[0], bytes):
-            _entry(path, got[0], got[1], parsed)
+            _entry(path, *got, parsed)
         else:
             _take(*got, parsed)
     next(fresh, None)  # past the last file: a pool of workers, if any, closes here
@@ -391,6 +399,8 @@ def _assign(checked: _Checked[Case], corpus: Corpus, parsed: _Parsed, override: 
         corpus.files[key_of(case)] = parsed.paths.get(checked.doc.path) or Path(checked.doc.path)
         if checked.lints is not None:
             corpus.lints[key_of(case)] = checked.lints
+        if checked.said is not None:
+            corpus.said[checked.doc.path] = checked.said
     differs = override is not None and override.id != case.rubric
     cut = [p for p in checked.lints or [] if p.message.endswith(LOST_ENDINGS)]  # text lost: every command says so
     check = parsed.checks.get((id(rubric), differs))
@@ -427,7 +437,7 @@ def load(
     *,
     follow_links: bool = False,
     cache: bool = False,
-    lint: bool = False,
+    lint: bool | Literal["text"] = False,
     parallel: bool = False,
 ) -> Corpus:
     """Load every rubric and case under the paths; raise InputError with every problem.
@@ -435,7 +445,8 @@ def load(
     follow_links: read symbolic links that lead out of the paths, the rubrics folder and the folder
     of a rubric file given (otherwise a problem says each is not read);
     cache: use the workspace's cache (see signalscore.cache) unless SIGNALSCORE_NO_CACHE is set;
-    lint: also find every lint warning (Corpus.lints, read by signalscore.lint.lint);
+    lint: also find every lint warning (Corpus.lints, read by signalscore.lint.lint); "text": as validate
+    prints them, where parsing workers can write them out (Corpus.said, read by signalscore.lint.lint_text);
     parallel: parse many files in a pool of processes (see signalscore.parallel).
     """
     # Loading builds millions of small objects and no cycles worth collecting: the cyclic

@@ -2,7 +2,8 @@
 
 Each worker reads a chunk of files. A case file without any problem of its own is validated and linted
 in the worker, which sends back its cache entry (signalscore.cache: the case's header and cells, its
-JSON and its lint warnings; much smaller than a document); any other file comes back as its document
+JSON and its lint warnings; much smaller than a document), and for `validate` those warnings written out
+as it prints them, so that the main process need not read them back; any other file comes back as its document
 and problems, and the loader checks it in order as if it had parsed it itself, so the problems and their
 order do not depend on how the files were read. SIGNALSCORE_JOBS=1 parses in this process; SIGNALSCORE_JOBS=N
 (N >= 2) uses N processes whatever the number of files; unset, a pool is used for MIN_FILES files or
@@ -26,6 +27,9 @@ CHUNKS_PER_JOB = 8  # small enough chunks that a slow one does not leave the oth
 
 Parsed = tuple[Document, list[Problem]]
 Entry = bytes  # a clean case file's cache entry (signalscore.cache.encode), made by a worker
+# A clean case file as a worker sends it: its entry, whether the cache may keep it, and its warnings as
+# `validate` prints them (when asked for: see parse_files).
+Clean = tuple[Entry, bool, str | None]
 
 
 def cpus() -> int:
@@ -43,17 +47,18 @@ def jobs(n_files: int) -> int:
     return min(cpus(), 8) if n_files >= MIN_FILES and cpus() >= 2 else 1
 
 
-def _read_chunk(paths: list[str]) -> list[Parsed | tuple[Entry, bool]]:
+def _read_chunk(paths: list[str], said: bool = False) -> list[Parsed | Clean]:
     from signalscore.loader import inspect_file
 
     gc.disable()  # as in the loader: parsing makes many objects and no garbage cycles
-    return [inspect_file(path) for path in paths]
+    return [inspect_file(path, said) for path in paths]
 
 
-def parse_files(paths: Sequence[Path], n_jobs: int = 1) -> Iterator[Parsed | tuple[Entry, bool]]:
+def parse_files(paths: Sequence[Path], n_jobs: int = 1, said: bool = False) -> Iterator[Parsed | Clean]:
     """Every file read, in order; in a pool of n_jobs processes if more than one, where a clean case file
-    comes back as its entry and whether the cache may keep it (signalscore.loader.inspect_file). Results
-    come as the chunks are done (the caller checks the first files while the workers read the last).
+    comes back as its entry, whether the cache may keep it and, if `said`, its warnings as text
+    (signalscore.loader.inspect_file). Results come as the chunks are done (the caller checks the first
+    files while the workers read the last).
 
     The workers import the main module again, as `multiprocessing` does with forkserver and spawn:
     a script that loads in parallel must guard its body with `if __name__ == "__main__":`.
@@ -61,6 +66,7 @@ def parse_files(paths: Sequence[Path], n_jobs: int = 1) -> Iterator[Parsed | tup
     if n_jobs < 2 or not paths:
         yield from (parse_file(path) for path in paths)
         return
+    import functools
     import multiprocessing  # only here: most commands on most workspaces never start a pool
 
     size = max(1, -(-len(paths) // (n_jobs * CHUNKS_PER_JOB)))
@@ -71,5 +77,5 @@ def parse_files(paths: Sequence[Path], n_jobs: int = 1) -> Iterator[Parsed | tup
     if method == "forkserver":
         context.set_forkserver_preload(["signalscore.loader"])
     with context.Pool(n_jobs) as pool:
-        for chunk in pool.imap(_read_chunk, chunks):
+        for chunk in pool.imap(functools.partial(_read_chunk, said=said), chunks):
             yield from chunk

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from bisect import bisect_left
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from signalscore.cli import FollowLinks, NoCacheOpt, RubricsDir, app, guard
-from signalscore.errors import IN_ORDER, InputError
+from signalscore.errors import InputError
 from signalscore.verdict import Verdicts, wanted
 
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors (exit status 1).")]
@@ -55,23 +54,24 @@ def _verdicts(roots: list[Path], rubrics_dir: Path, follow_links: bool, strict: 
 
 def _check(roots: list[Path], rubrics_dir: Path, follow_links: bool, no_cache: bool, strict: bool) -> str:
     """Load and lint; what to say if nothing is wrong (an error raises InputError)."""
-    from signalscore.lint import lint
+    from signalscore.lint import lint, lint_text
     from signalscore.loader import load
 
     corpus = load(
-        roots, rubrics_dir=rubrics_dir, follow_links=follow_links, cache=not no_cache, lint=True, parallel=True
+        roots,
+        rubrics_dir=rubrics_dir,
+        follow_links=follow_links,
+        cache=not no_cache,
+        lint=True if strict else "text",  # (text: parsing workers write the warnings out)
+        parallel=True,
     )
-    warnings = lint(corpus)  # in order; the loader's few warnings go in their places
-    for problem in corpus.warnings:
-        at = bisect_left(warnings, IN_ORDER(problem), key=IN_ORDER)
-        if at == len(warnings) or warnings[at] != problem:  # a comment after a value is a lint warning too
-            warnings.insert(at, problem)
-    if strict and warnings:
+    if strict and (warnings := set(corpus.warnings + lint(corpus))):
         raise InputError([dataclasses.replace(w, severity="error") for w in warnings])
+    said = lint_text(corpus)
     count = f"{len(corpus.rubrics)} rubric(s) and {len(corpus.cases)} case(s)"
     if corpus.mappings:
         count = count.replace(" and ", ", ") + f" and {len(corpus.mappings)} mapping(s)"
-    lines = [*map(str, warnings), f"ok: {count} valid"]
-    if warnings:
-        lines.append(f"{len(warnings)} warning(s); --strict makes them errors")
-    return "".join(f"{line}\n" for line in lines)
+    said += f"ok: {count} valid\n"
+    if warned := said.count("\n") - 1:  # (a warning is one line: signalscore.safe_text.one_line)
+        said += f"{warned} warning(s); --strict makes them errors\n"
+    return said
