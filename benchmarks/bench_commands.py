@@ -3,7 +3,10 @@
 Each command runs as its own process on a synthetic corpus (benchmarks/synthetic.py), beside the floor
 measured in the same run: a bare `yaml.CSafeLoader` parse of the same files, also in its own process.
 Ratios are against that floor (or, where a target says so, against `score`); numbers vary between
-machines, ratios much less. Run by hand, not in CI:
+machines, ratios much less. The commands run in rounds, each once a round; a verdict is the median over
+the rounds of the command's time over its baseline's in the same round (paired, so that a slow spell of the
+machine, which lasts minutes, falls on both sides of a ratio), shown with the range of those ratios. Run by
+hand, not in CI:
 
 python benchmarks/bench_commands.py                       # 1k, 10k and 50k cases
 python benchmarks/bench_commands.py --sizes 1k,4k --repeats 1
@@ -79,10 +82,16 @@ class Run:
 @dataclass
 class Results:
     sizes: list[int]
-    runs: dict[str, dict[int, Run]] = field(default_factory=dict)
+    runs: dict[str, dict[int, Run]] = field(default_factory=dict)  # the medians
+    rounds: dict[str, dict[int, list[Run]]] = field(default_factory=dict)  # every run, by round
 
-    def add(self, name: str, n: int, run: Run) -> None:
-        self.runs.setdefault(name, {})[n] = run
+    def add(self, name: str, n: int, runs: list[Run]) -> None:
+        self.runs.setdefault(name, {})[n] = median(runs)
+        self.rounds.setdefault(name, {})[n] = runs
+
+    def paired(self, name: str, base: str, n: int) -> list[float]:
+        """The command's time over its baseline's in each round: runs of one round share the machine's state."""
+        return [a.seconds / b.seconds for a, b in zip(self.rounds[name][n], self.rounds[base][n], strict=True)]
 
 
 def say(message: str) -> None:
@@ -145,7 +154,7 @@ def bench_size(root: Path, n: int, repeats: int, chosen: list[str], results: Res
                 measure(command, root, env)
             runs[name].append(measure(command, root, env))
     for name, done in runs.items():
-        results.add(name, n, median(done))
+        results.add(name, n, done)
 
 
 def growth(runs: dict[int, Run]) -> float | None:
@@ -160,11 +169,15 @@ def growth(runs: dict[int, Run]) -> float | None:
 
 
 def verdict(results: Results, name: str, n: int) -> str:
+    """The median of the command's paired ratios to its baseline (see Results.paired), judged against the
+    target, with their range when there are several rounds."""
     if name not in TARGETS:
         return ""
     base, limit = TARGETS[name]
-    ratio = results.runs[name][n].seconds / results.runs[base][n].seconds
-    return f"{ratio:.2f}x {base} ({'met' if ratio <= limit else 'MISSED'} <= {limit:g}x)"
+    ratios = results.paired(name, base, n)
+    ratio = statistics.median(ratios)
+    spread = f", rounds {min(ratios):.2f}-{max(ratios):.2f}" if len(ratios) > 1 else ""
+    return f"{ratio:.2f}x {base} ({'met' if ratio <= limit else 'MISSED'} <= {limit:g}x{spread})"
 
 
 def cell(run: Run) -> str:
@@ -174,8 +187,8 @@ def cell(run: Run) -> str:
 
 
 def table(results: Results) -> str:
-    """Every command's runs at each size; the verdicts at 10,000 cases (where the issue sets its targets) and
-    at the largest size; the growth exponent."""
+    """Every command's runs at each size (median time, largest peak memory); the verdicts at 10,000 cases (where
+    the issue sets its targets) and at the largest size; the growth exponent."""
     judged = list(dict.fromkeys([*(n for n in results.sizes if n == TARGET_SIZE), results.sizes[-1]]))
     head = ["command", *(f"{n:,} cases" for n in results.sizes)]
     head += [f"vs target at {n:,}" for n in judged] + ["growth"]

@@ -89,3 +89,17 @@ def test_startup_section_times_validate_against_the_issues_baseline(capsys: pyte
     assert "ok: 1 rubric(s), 45 case(s) and 2 mapping(s) valid" in out  # the bundled files, as the issue set them
     for args in ("--help", "validate", "validate --no-cache"):
         assert f"PASS: signalscore {args} imports no heavy module (exit 0; none)" in out
+
+
+def test_a_verdict_is_the_median_of_the_ratios_within_each_round() -> None:
+    import bench_commands
+
+    results = bench_commands.Results([10_000])
+    rounds = {"floor": [4.0, 8.0, 4.0], "score": [6.0, 9.0, 5.0]}  # a slow second round for both
+    for name, times in rounds.items():
+        results.add(name, 10_000, [bench_commands.Run(t, 100.0, 0) for t in times])
+    assert results.runs["score"][10_000].seconds == 6.0  # the median time
+    assert results.paired("score", "floor", 10_000) == [1.5, 1.125, 1.25]
+    assert bench_commands.verdict(results, "score", 10_000) == "1.25x floor (met <= 1.5x, rounds 1.12-1.50)"
+    results.add("score (cached)", 10_000, [bench_commands.Run(t, 100.0, 0) for t in (1.0, 1.0, 1.0)])
+    assert bench_commands.verdict(results, "score (cached)", 10_000).startswith("0.25x floor (MISSED <= 0.2x")
