@@ -75,6 +75,19 @@ def test_a_second_run_reads_every_case_from_the_cache(workspace: Path, cli: Any,
     assert parses == ["rubrics/demo.yaml"]  # rubrics are always read; the cases came from the cache
 
 
+def test_a_value_cut_short_is_said_by_a_command_that_reads_its_case_from_the_cache(
+    workspace: Path, cli: Any, parses: Parses
+) -> None:
+    case = workspace / "cases" / "alpha-2010.yaml"
+    case.write_text(case.read_text().replace("title: Alpha", "title: Talks #2 of Alpha", 1))
+    first = same_run(cli, "score")
+    assert "(comment-after-value)" in first.err
+    parses.clear()
+    second = cli("score", cwd=workspace)
+    assert parses == ["rubrics/demo.yaml"]  # the cases came from the cache, which keeps the warning
+    assert (second.code, second.out, second.err) == (first.code, first.out, first.err)
+
+
 def test_the_cache_folder_ignores_itself(workspace: Path, cli: Any) -> None:
     cli("score", cwd=workspace)
     assert (workspace / CACHE_DIR / ".gitignore").read_text().splitlines()[-1] == "*"
@@ -328,6 +341,9 @@ def forge(workspace: Path, old: bytes, new: bytes) -> None:
         (b'["alpha-2010", "demo", "', b'["alpha-2010", "demo", 7, "', 2),
         # The names are read in one call: a name forged to read as two must not shift them (none is used).
         (b'"cases/alpha-2010.yaml"\t', b'"cases/alpha-2014.yaml", "cases/alpha-2010.yaml"\t', 4),
+        # So are the heads: one that is not JSON, or reads as two, is a miss; the others are read alone.
+        (b'["alpha-2010", "demo", "', b'["alpha-2010", "demo", {"', 2),
+        (b'["alpha-2010", "demo", "', b'[1], ["alpha-2010", "demo", "', 2),
     ],
 )
 def test_an_entry_forged_under_a_right_digest_is_a_miss(

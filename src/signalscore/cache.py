@@ -35,7 +35,7 @@ import secrets
 import stat
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -143,19 +143,27 @@ def encode(name: str, key: Key, case: Case, lints: Iterable[Problem]) -> bytes:
 
 
 def decode(
-    entry: list[bytes], key: Key | None, path: str, *, lint: bool = True, wholes: Wholes | None = None
+    entry: list[bytes],
+    key: Key | None,
+    path: str,
+    *,
+    lint: bool = True,
+    wholes: Wholes | None = None,
+    row: Any = None,
+    lost: bool = True,
 ) -> Stored | None:
     """An entry (its fields after the name) checked against the file's key (unless None: an entry just made);
     None (a miss) if stale or malformed. Without `lint`, the lint warnings are read only if one of them is a
-    value cut short by a comment (which every command reports). An entry of the entries file says where in
-    `wholes` its whole case is; one just made holds it."""
+    value cut short by a comment (which every command reports; `lost` False: none in any entry). An entry of
+    the entries file says where in `wholes` its whole case is; one just made holds it. `row`: its head as
+    JSON already read (see Cache.get_many)."""
     stored_key, lints, head, whole = entry
     if key is not None and stored_key != key_text(key):
         return None
     try:
-        wanted = lints == b"[]" or lint or any(rule in lints for rule in _LOST_TEXT)
+        wanted = lints == b"[]" or lint or (lost and any(rule in lints for rule in _LOST_TEXT))
         found = ([] if lints == b"[]" else _lints(json.loads(lints), path)) if wanted else None
-        case = StoredCase.of(head, whole if wholes is None else wholes.reader(whole))
+        case = StoredCase.of(head if row is None else row, whole if wholes is None else wholes.reader(whole))
     except (ValueError, TypeError, RecursionError):
         return None
     return Stored(case, StoredDocument(path), found)
@@ -179,6 +187,15 @@ def unpack(raw: bytes | None, tag: str, wholes: Wholes) -> dict[str, list[bytes]
     except (ValueError, RecursionError):
         return {}
     return entries
+
+
+def _rows(heads: list[bytes]) -> list[Any]:
+    """Heads as JSON read in one call, or each left to be read alone (None) if any is not well formed."""
+    try:
+        rows = json.loads(b"[" + b",".join(heads) + b"]")
+    except (ValueError, RecursionError):
+        rows = None
+    return rows if isinstance(rows, list) and len(rows) == len(heads) else [None] * len(heads)
 
 
 def _digest(body: bytes) -> str:
@@ -287,6 +304,7 @@ class Cache:
         self.keys: dict[str, Key] = {}
         self.pending: dict[str, bytes] = {}
         self.entries: dict[str, list[bytes]] | None = None
+        self.lost = True  # whether any entry may hold a warning of text cut short (see decode)
         self.stale: set[str] = set()
         self.wholes = Wholes(os.path.join(self.folder, WHOLES))
 
@@ -299,16 +317,31 @@ class Cache:
     def get(self, name: str, *, lint: bool = True) -> Stored | None:
         """The stored case of a file below the workspace, if its entry matches the file as it is now (its
         lint warnings read if `lint`, see decode)."""
-        key = None if os.path.isabs(name) else key_of(name)
-        if key is None:
-            return None
-        self.keys[name] = key
+        return self.get_many([name], lint=lint)[0]
+
+    def get_many(self, names: Sequence[str], *, lint: bool = True) -> list[Stored | None]:
+        """The stored case of each file (see get), the headers of those whose entry matches read as one JSON
+        text (one call rather than thousands)."""
+        keys = [None if os.path.isabs(name) else key_of(name) for name in names]
+        self.keys.update((name, key) for name, key in zip(names, keys, strict=True) if key is not None)
         if self.entries is None:
-            self.entries = unpack(_read(os.path.join(self.folder, ENTRIES), MAX_ENTRIES + 1), self.tag, self.wholes)
-        entry = self.entries.get(name)
-        stored = None if entry is None else decode(entry, key, name, lint=lint, wholes=self.wholes)
-        if entry is not None and stored is None:
-            self.stale.add(name)
+            raw = _read(os.path.join(self.folder, ENTRIES), MAX_ENTRIES + 1)
+            self.entries = unpack(raw, self.tag, self.wholes)
+            self.lost = any(rule in (raw or b"") for rule in _LOST_TEXT)  # (one search, not one per entry)
+        found = [
+            (i, entry)
+            for i, (name, key) in enumerate(zip(names, keys, strict=True))
+            if key is not None and (entry := self.entries.get(name)) is not None and entry[0] == key_text(key)
+        ]
+        rows = _rows([entry[2] for _, entry in found])
+        stored: list[Stored | None] = [None] * len(names)
+        for (i, entry), row in zip(found, rows, strict=True):
+            stored[i] = decode(entry, None, names[i], lint=lint, wholes=self.wholes, row=row, lost=self.lost)
+        self.stale.update(
+            name
+            for name, key, got in zip(names, keys, stored, strict=True)
+            if key is not None and got is None and name in self.entries
+        )
         return stored
 
     def put(self, case: Case, doc: Document, lints: list[Problem]) -> None:

@@ -299,7 +299,7 @@ def _read(files: Sequence[Path], parsed: _Parsed) -> None:
     cache = parsed.cache
     stored: list[Stored | None] = [None] * len(files)
     if cache:
-        stored = [cache.get(str(path), lint=bool(parsed.lint)) for path in files]
+        stored = cache.get_many([str(path) for path in files], lint=bool(parsed.lint))
     misses = [path for path, hit in zip(files, stored, strict=True) if hit is None]
     fresh = iter(parse_files(misses, jobs(len(misses)) if parsed.parallel else 1, said=parsed.lint == "text"))
     for path, hit in zip(files, stored, strict=True):

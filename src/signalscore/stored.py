@@ -60,10 +60,10 @@ class StoredCase(Case):
     _cells: dict[str, Cell] = PrivateAttr(default_factory=dict)
 
     @classmethod
-    def of(cls, head: bytes, whole: bytes | Callable[[], bytes]) -> StoredCase:
-        """The case of an entry's head and its whole-case JSON (or a function that reads it when first needed);
-        ValueError if the head is not as written."""
-        row = _decode(head.decode("ascii"))  # (head_json writes ASCII; anything else is a ValueError)
+    def of(cls, head: bytes | list[Any], whole: bytes | Callable[[], bytes]) -> StoredCase:
+        """The case of an entry's head (or the head read as JSON) and its whole-case JSON (or a function that
+        reads it when first needed); ValueError if the head is not as written."""
+        row = _decode(head.decode("ascii")) if type(head) is bytes else head  # (ASCII: else a ValueError)
         if not (type(row) is list and len(row) == 10 and _header(row)):
             raise ValueError("bad head")
         fields = dict(zip(HEADER[:6], row[:6], strict=True))
