@@ -188,3 +188,26 @@ def test_the_cache_keeps_coders_and_adjudication(work: Path, monkeypatch: pytest
     assert cached.rubric_of == fresh.rubric_of and cached.files == fresh.files
     case(work / "cases" / "zz.yaml", "alpha-2014", "coder: dora\nadjudicates: [ana]\n")
     assert "already adjudicated" in problems()[0]  # located from a cached file's neighbour, too
+
+
+@pytest.mark.parametrize("coder", [None, "ana"])
+def test_one_coding_of_each_id_is_scored_as_loaded(work: Path, coder: str | None) -> None:
+    """Where no id is coded twice, the scored corpus is the loaded one: the same cases in the same order, their
+    rubrics and files, no notes, and the arrays collected while loading, which hold what the cases say."""
+    import numpy as np
+
+    from signalscore.codings import Codings
+
+    for name in ("alpha-2010.ben.yaml", "alpha-2014.ben.yaml", "alpha-2014.adjudicated.yaml"):
+        (work / "cases" / name).unlink()
+    corpus = load([Path("cases")])
+    scored = corpus.scored(coder)
+    assert [id(c) for c in scored.cases] == [id(c) for c in corpus.cases] and scored.cases is not corpus.cases
+    assert scored.rubric_of == corpus.rubric_of and scored.files == corpus.files
+    assert (scored.notes, scored.whose, scored.source) == ([], {}, corpus)
+    rubric = scored.rubrics["demo"]
+    kept, fresh = scored.codings(rubric, scored.cases), Codings.collect(rubric, scored.cases)
+    assert kept is corpus.collected["demo"]  # not collected again
+    assert list(kept.ids) == list(fresh.ids) == ["alpha-2010", "alpha-2014", "alpha-2020"]
+    for a, b in ((kept.x, fresh.x), (kept.status, fresh.status), (kept.confidence, fresh.confidence)):
+        assert np.array_equal(a, b, equal_nan=a.dtype.kind == "f")

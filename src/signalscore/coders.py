@@ -132,6 +132,8 @@ def choose(cases: Sequence[Case], coder: str | None = None) -> Choice:
     if coder is not None and not any(c.coder == coder for c in cases):
         known = closest(coder, {c.coder for c in cases if c.coder is not None}, "coders")
         raise UsageError(f"--coder {coder!r}: no case is coded by {coder!r} ({known})")
+    if len(groups) == len(cases):  # one coding of each id (the common case): it is what is scored, as it is
+        return Choice(list(cases), {c.id: c for c in cases})
     choice = Choice()
     for case_id, codings in groups.items():
         chosen = pick(codings, coder)

@@ -96,6 +96,10 @@ class Corpus:
         choice = choose(self.cases, coder)
         corpus = Corpus(self.rubrics, inputs=self.inputs, warnings=self.warnings, rubrics_dir=self.rubrics_dir)
         corpus.notes, corpus.whose, corpus.source = choice.warnings, choice.whose, self
+        if not choice.whose:  # no id coded more than once: every case as loaded, in order, with its arrays
+            corpus.cases, corpus.rubric_of, corpus.files = choice.cases, dict(self.rubric_of), dict(self.files)
+            corpus.collected = dict(self.collected)
+            return corpus
         for case in choice.cases:
             source = key_of(choice.sources[case.id])
             corpus.cases.append(case)
