@@ -1,9 +1,10 @@
 """typer's coercion of command-line values, with its pydantic TypeAdapter built only for a value that needs one.
 
-typer (0.2x) coerces every parameter's value through a pydantic TypeAdapter, and building them is a good
-part of a command's start-up. The values most commands get need none: no value at all, or a path. Those
-are coerced here exactly as typer's adapters would (its own coerce_cli_path for paths); any other value
-goes to typer's own coercion, built when first needed.
+typer (0.2x) coerces every parameter's value through a pydantic TypeAdapter, and building the first one
+costs a tenth of a second (a warm `score` takes little more than a second). The values most commands get
+need none: no value at all, a path, text, a flag, or a whole number such as a default. Those are coerced
+here exactly as typer's adapters would (its own coerce_cli_path for paths); any other value goes to typer's
+own coercion, built when first needed.
 
 This leans on parts of typer that are not its public API, so every use is guarded: a typer without them
 (older or newer) keeps its own coercion, untouched, and a path typer's function cannot take goes to typer's
@@ -13,9 +14,12 @@ own coercion too. tests/test_coercion.py checks that the results and errors are 
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, get_args, get_origin
+
+DIGITS = re.compile("[0-9]+")  # (ASCII: pydantic reads other digits as no number)
 
 
 class Deferred:
@@ -33,9 +37,28 @@ class Deferred:
             paths = self._paths(value, param, ctx)
             if paths is not None:
                 return paths
+        plain = self._plain(value)
+        if plain is not None:
+            return plain
         if self.built is None:
             self.built = self.build()
         return self.built.coerce(value, param=param, ctx=ctx)
+
+    def _plain(self, value: Any) -> Any:
+        """A text, flag or whole-number parameter's value as typer's adapter gives it, where that is the value
+        itself (text as text, a flag's True or False, an int or ASCII digits within the bounds), else None."""
+        annotation, info = self.descriptor.annotation, self.descriptor.parameter_info
+        if info.parser is not None or self.descriptor.file_annotation is not None or info.path_type is not None:
+            return None
+        if annotation in (str, bool) and type(value) is annotation:
+            return value
+        if annotation is not int or info.clamp:
+            return None
+        number = int(value) if type(value) is str and DIGITS.fullmatch(value) else value
+        low, high = info.min, info.max
+        if type(number) is int and (low is None or number >= low) and (high is None or number <= high):
+            return number
+        return None
 
     def _paths(self, value: Any, param: Any, ctx: Any) -> Any:
         """A Path parameter's value (or a list[Path] one's values) given as text or Path, else None."""
