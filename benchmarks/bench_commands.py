@@ -5,7 +5,9 @@ measured in the same run: a bare `yaml.CSafeLoader` parse of the same files, als
 Ratios are against that floor (or, where a target says so, against `score`); numbers vary between
 machines, ratios much less. The commands run in rounds, each once a round; a verdict is the median over
 the rounds of the command's time over its baseline's in the same round (paired, so that a slow spell of the
-machine, which lasts minutes, falls on both sides of a ratio), shown with the range of those ratios. Run by
+machine, which lasts minutes, falls on both sides of a ratio), shown with the range of those ratios and, from
+six rounds, a 95% confidence interval for that median (distribution-free: the order statistics a sign test
+gives); where the interval holds the limit, the verdict says that the run cannot tell the two apart. Run by
 hand, not in CI:
 
 python benchmarks/bench_commands.py                       # 1k, 10k and 50k cases
@@ -168,15 +170,31 @@ def growth(runs: dict[int, Run]) -> float | None:
     return sum((x - mx) * (y - my) for x, y in points) / den
 
 
+def median_interval(values: Sequence[float], level: float = 0.95) -> tuple[float, float] | None:
+    """A distribution-free confidence interval for the median: the k-th smallest and k-th largest values, k the
+    largest with P(Binomial(n, 1/2) < k) <= (1 - level) / 2; None if too few values for any such k."""
+    ordered, n = sorted(values), len(values)
+    tail, k, below = (1 - level) / 2, 0, 0.0
+    while below + math.comb(n, k) / 2**n <= tail:
+        below += math.comb(n, k) / 2**n
+        k += 1
+    return (ordered[k - 1], ordered[n - k]) if k >= 1 else None
+
+
 def verdict(results: Results, name: str, n: int) -> str:
     """The median of the command's paired ratios to its baseline (see Results.paired), judged against the
-    target, with their range when there are several rounds."""
+    target, with their range when there are several rounds and the median's 95% interval when there are
+    enough of them (where the interval holds the limit, the run cannot tell the command from its limit)."""
     if name not in TARGETS:
         return ""
     base, limit = TARGETS[name]
     ratios = results.paired(name, base, n)
     ratio = statistics.median(ratios)
     spread = f", rounds {min(ratios):.2f}-{max(ratios):.2f}" if len(ratios) > 1 else ""
+    interval = median_interval(ratios)
+    if interval is not None:
+        low, high = interval
+        spread += f", 95% CI {low:.2f}-{high:.2f}" + (": within noise of the limit" if low <= limit < high else "")
     return f"{ratio:.2f}x {base} ({'met' if ratio <= limit else 'MISSED'} <= {limit:g}x{spread})"
 
 

@@ -103,3 +103,19 @@ def test_a_verdict_is_the_median_of_the_ratios_within_each_round() -> None:
     assert bench_commands.verdict(results, "score", 10_000) == "1.25x floor (met <= 1.5x, rounds 1.12-1.50)"
     results.add("score (cached)", 10_000, [bench_commands.Run(t, 100.0, 0) for t in (1.0, 1.0, 1.0)])
     assert bench_commands.verdict(results, "score (cached)", 10_000).startswith("0.25x floor (MISSED <= 0.2x")
+
+
+def test_the_median_interval_is_the_sign_test_one() -> None:
+    import bench_commands
+
+    interval = bench_commands.median_interval
+    assert interval([1.0] * 5) is None  # P(all five on one side) = 1/32 > 2.5%: no 95% interval
+    assert interval([5.0, 1.0, 4.0, 2.0, 3.0, 6.0]) == (1.0, 6.0)  # 1/64 <= 2.5% < 7/64: the extremes
+    assert interval([float(v) for v in range(1, 16)]) == (4.0, 12.0)  # n = 15: k = 4 (P(X <= 3) = 1.8%)
+    assert interval([float(v) for v in range(1, 16)], level=0.5) == (6.0, 10.0)
+    results = bench_commands.Results([10_000])
+    floor = [10.0] * 15
+    for name, times in {"floor": floor, "validate": floor, "score": [10.0 + d for d in range(-7, 8)]}.items():
+        results.add(name, 10_000, [bench_commands.Run(t, 100.0, 0) for t in times])
+    said = bench_commands.verdict(results, "validate", 10_000)
+    assert said == "1.00x score (met <= 1x, rounds 0.59-3.33, 95% CI 0.71-1.67: within noise of the limit)"
