@@ -5,7 +5,9 @@ in the worker, which sends back its cache entry (signalscore.cache: the case's h
 JSON and its lint warnings; much smaller than a document), and for `validate` those warnings written out
 as it prints them, so that the main process need not read them back; any other file comes back as its document
 and problems, and the loader checks it in order as if it had parsed it itself, so the problems and their
-order do not depend on how the files were read. SIGNALSCORE_JOBS=1 parses in this process; SIGNALSCORE_JOBS=N
+order do not depend on how the files were read. While the workers start (each imports the loader, which takes a
+few tenths of a second), this process reads the first files itself, at most HEAD_START of them.
+SIGNALSCORE_JOBS=1 parses in this process; SIGNALSCORE_JOBS=N
 (N >= 2) uses N processes whatever the number of files; unset, a pool is used for MIN_FILES files or
 more when at least two CPUs are available to this process. The command line loads in parallel; the
 Python API (`load(..., parallel=True)`) only when asked.
@@ -17,6 +19,7 @@ import gc
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from signalscore.document import Document, parse_file
 from signalscore.errors import Problem
@@ -24,6 +27,7 @@ from signalscore.errors import Problem
 ENV_JOBS = "SIGNALSCORE_JOBS"
 MIN_FILES = 1000  # below this, starting the workers costs more than it saves
 CHUNKS_PER_JOB = 8  # small enough chunks that a slow one does not leave the other cores idle
+HEAD_START = 0.25  # the most of the files this process reads itself while the workers start
 
 Parsed = tuple[Document, list[Problem]]
 Entry = bytes  # a clean case file's cache entry (signalscore.cache.encode), made by a worker
@@ -58,7 +62,8 @@ def parse_files(paths: Sequence[Path], n_jobs: int = 1, said: bool = False) -> I
     """Every file read, in order; in a pool of n_jobs processes if more than one, where a clean case file
     comes back as its entry, whether the cache may keep it and, if `said`, its warnings as text
     (signalscore.loader.inspect_file). Results come as the chunks are done (the caller checks the first
-    files while the workers read the last).
+    files while the workers read the last). The first files (at most HEAD_START of them) are read in this
+    process, as with one process, while the pool starts.
 
     The workers import the main module again, as `multiprocessing` does with forkserver and spawn:
     a script that loads in parallel must guard its body with `if __name__ == "__main__":`.
@@ -68,14 +73,40 @@ def parse_files(paths: Sequence[Path], n_jobs: int = 1, said: bool = False) -> I
         return
     import functools
     import multiprocessing  # only here: most commands on most workspaces never start a pool
+    import threading
 
-    size = max(1, -(-len(paths) // (n_jobs * CHUNKS_PER_JOB)))
-    chunks = [[str(p) for p in paths[i : i + size]] for i in range(0, len(paths), size)]
     # forkserver (spawn where there is none): workers never inherit this process's threads or locks.
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
     if method == "forkserver":
         context.set_forkserver_preload(["signalscore.loader"])
-    with context.Pool(n_jobs) as pool:
+    pools: list[Any] = []
+    starting = threading.Thread(target=_start, args=(context, n_jobs, pools), name="signalscore-pool", daemon=True)
+    starting.start()
+    try:
+        done, most = 0, int(len(paths) * HEAD_START)
+        while starting.is_alive() and done < most:  # this process reads while the workers start
+            yield parse_file(paths[done])
+            done += 1
+        starting.join()
+        pool = pools[0]
+        if isinstance(pool, BaseException):
+            raise pool
+        rest = paths[done:]
+        size = max(1, -(-len(rest) // (n_jobs * CHUNKS_PER_JOB)))
+        chunks = [[str(p) for p in rest[i : i + size]] for i in range(0, len(rest), size)]
         for chunk in pool.imap(functools.partial(_read_chunk, said=said), chunks):
             yield from chunk
+    finally:
+        starting.join()  # (a caller that stops early, or Ctrl-C: the workers are stopped, never left behind)
+        for pool in pools:
+            if not isinstance(pool, BaseException):
+                pool.terminate()
+
+
+def _start(context: Any, n_jobs: int, pools: list[Any]) -> None:
+    """Start a pool of n_jobs workers into pools, or put there why it could not start."""
+    try:
+        pools.append(context.Pool(n_jobs))
+    except BaseException as exc:  # (raised where the pool is wanted, in the reading thread)
+        pools.append(exc)
