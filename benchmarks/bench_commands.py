@@ -173,6 +173,7 @@ def growth(runs: dict[int, Run]) -> float | None:
 def median_interval(values: Sequence[float], level: float = 0.95) -> tuple[float, float] | None:
     """A distribution-free confidence interval for the median: the k-th smallest and k-th largest values, k the
     largest with P(Binomial(n, 1/2) < k) <= (1 - level) / 2; None if too few values for any such k."""
+    assert 0 < level < 1
     ordered, n = sorted(values), len(values)
     tail, k, below = (1 - level) / 2, 0, 0.0
     while below + math.comb(n, k) / 2**n <= tail:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
-DIGITS = re.compile("[0-9]+")  # (ASCII: pydantic reads other digits as no number)
+DIGITS = re.compile("[0-9]{1,18}")  # ASCII (pydantic reads other digits as no number), and short of int's limit
 
 
 class Deferred:
@@ -54,7 +54,7 @@ class Deferred:
             return value
         if annotation is not int or info.clamp:
             return None
-        number = int(value) if type(value) is str and DIGITS.fullmatch(value) else value
+        number = int(value) if type(value) is str and DIGITS.fullmatch(value) else value  # (18 digits at most)
         low, high = info.min, info.max
         if type(number) is int and (low is None or number >= low) and (high is None or number <= high):
             return number

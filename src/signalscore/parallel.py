@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -73,7 +74,6 @@ def parse_files(paths: Sequence[Path], n_jobs: int = 1, said: bool = False) -> I
         return
     import functools
     import multiprocessing  # only here: most commands on most workspaces never start a pool
-    import threading
 
     # forkserver (spawn where there is none): workers never inherit this process's threads or locks.
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
@@ -81,7 +81,10 @@ def parse_files(paths: Sequence[Path], n_jobs: int = 1, said: bool = False) -> I
     if method == "forkserver":
         context.set_forkserver_preload(["signalscore.loader"])
     pools: list[Any] = []
-    starting = threading.Thread(target=_start, args=(context, n_jobs, pools), name="signalscore-pool", daemon=True)
+    stop = threading.Event()  # set when this reading ends: a pool started after that stops itself
+    starting = threading.Thread(
+        target=_start, args=(context, n_jobs, pools, stop), name="signalscore-pool", daemon=True
+    )
     starting.start()
     try:
         done, most = 0, int(len(paths) * HEAD_START)
@@ -98,15 +101,21 @@ def parse_files(paths: Sequence[Path], n_jobs: int = 1, said: bool = False) -> I
         for chunk in pool.imap(functools.partial(_read_chunk, said=said), chunks):
             yield from chunk
     finally:
+        stop.set()
         starting.join()  # (a caller that stops early, or Ctrl-C: the workers are stopped, never left behind)
         for pool in pools:
             if not isinstance(pool, BaseException):
                 pool.terminate()
 
 
-def _start(context: Any, n_jobs: int, pools: list[Any]) -> None:
-    """Start a pool of n_jobs workers into pools, or put there why it could not start."""
+def _start(context: Any, n_jobs: int, pools: list[Any], stop: threading.Event) -> None:
+    """Start a pool of n_jobs workers into pools, or put there why it could not start; stop it at once if the
+    reading has ended meanwhile (a second Ctrl-C can cut short the reader's wait for this thread)."""
     try:
-        pools.append(context.Pool(n_jobs))
+        pool = context.Pool(n_jobs)
     except BaseException as exc:  # (raised where the pool is wanted, in the reading thread)
         pools.append(exc)
+        return
+    pools.append(pool)
+    if stop.is_set():
+        pool.terminate()
