@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import signal
 import threading
 from pathlib import Path
 from typing import Any
@@ -167,3 +168,24 @@ def test_validate_warns_alike_from_a_pool_one_process_and_the_cache(
         assert not any("\x1b" in line for line in lines)
         order = [(w.split(":")[0], int(w.split(":")[1]), int(w.split(":")[2])) for w in warnings]
         assert order == sorted(order)
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="reads a process's signal mask from /proc")
+def test_workers_leave_ctrl_c_to_this_process(tmp_path: Path) -> None:
+    """Ctrl-C reaches every process of the terminal's group: the workers ignore it, and this process stops them
+    (before, each worker printed `Process ForkServerPoolWorker-N:` under the command's own last line)."""
+    import multiprocessing
+
+    files = sorted((many(tmp_path / "ws", True) / "cases").iterdir())
+    results = parallel.parse_files(files, 2)
+    while not isinstance(next(results)[0], bytes):  # the workers are reading
+        pass
+    workers = multiprocessing.active_children()
+    assert len(workers) == 2
+    for worker in workers:
+        status = Path(f"/proc/{worker.pid}/status").read_text()
+        ignored = int(next(line for line in status.splitlines() if line.startswith("SigIgn:")).split()[1], 16)
+        assert ignored & (1 << (signal.SIGINT - 1))
+    assert len(list(results)) > 0
+    results.close()
+    assert multiprocessing.active_children() == []

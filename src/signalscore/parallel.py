@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -108,11 +109,16 @@ def parse_files(paths: Sequence[Path], n_jobs: int = 1, said: bool = False) -> I
                 pool.terminate()
 
 
+def _ignore_interrupts() -> None:
+    """A worker leaves Ctrl-C to the main process, which stops the pool (else each worker says it was stopped)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _start(context: Any, n_jobs: int, pools: list[Any], stop: threading.Event) -> None:
     """Start a pool of n_jobs workers into pools, or put there why it could not start; stop it at once if the
     reading has ended meanwhile (a second Ctrl-C can cut short the reader's wait for this thread)."""
     try:
-        pool = context.Pool(n_jobs)
+        pool = context.Pool(n_jobs, initializer=_ignore_interrupts)
     except BaseException as exc:  # (raised where the pool is wanted, in the reading thread)
         pools.append(exc)
         return
